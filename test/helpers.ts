@@ -20,3 +20,27 @@ export async function withTempDir<T>(fn: (dir: string) => Promise<T>): Promise<T
     await rm(dir, { recursive: true, force: true });
   }
 }
+
+/** Run the CLI in-process and capture what it writes. */
+export async function runCli(
+  argv: string[],
+  opts: { env?: Record<string, string | undefined>; cwd?: string } = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  const { run } = await import('../src/cli/index.js');
+  let stdout = '';
+  let stderr = '';
+  const code = await run(argv, {
+    stdout: { write: (s: string) => { stdout += s; return true; } },
+    stderr: { write: (s: string) => { stderr += s; return true; } },
+    env: opts.env ?? {},
+    cwd: opts.cwd ?? repoRoot,
+  });
+  return { code, stdout, stderr };
+}
+
+/** Validate BOM text with the library's strict JSON validator or the XSD; returns the errors. */
+export async function schemaErrors(text: string): Promise<string[]> {
+  const { validateBomText } = await import('../src/bom/validate.js');
+  const r = await validateBomText(text);
+  return r.valid ? [] : r.errors;
+}

@@ -1,0 +1,62 @@
+/**
+ * The CycloneDX fields that @cyclonedx/cyclonedx-library does not model
+ * (it drops them silently): modelCard, component data, pedigree ancestors,
+ * evidence occurrences. They live in a side table keyed by the library's
+ * model object, and the normalizers in `normalize-json.ts` and
+ * `normalize-xml.ts` write them. This is the one place mlbom extends the
+ * library; later issues add service endpoints and data here.
+ */
+import type { Models } from '@cyclonedx/cyclonedx-library';
+
+export interface PerformanceMetricExt {
+  readonly type: string;
+  readonly value: string;
+  readonly slice?: string;
+}
+
+export interface ModelCardExt {
+  readonly task?: string;
+  readonly architectureFamily?: string;
+  readonly modelArchitecture?: string;
+  /** bom-refs of `data` components. */
+  readonly datasetRefs?: readonly string[];
+  readonly performanceMetrics?: readonly PerformanceMetricExt[];
+  readonly properties?: ReadonlyArray<readonly [string, string]>;
+}
+
+export type ComponentDataType = 'source-code' | 'configuration' | 'dataset' | 'definition' | 'other';
+
+export interface ComponentDataExt {
+  readonly type: ComponentDataType;
+  readonly name?: string;
+  readonly contentsUrl?: string;
+  readonly classification?: string;
+  readonly description?: string;
+}
+
+export interface OccurrenceExt {
+  readonly location: string;
+  /** Written for spec 1.6 and later only (1.5 has no `line`). */
+  readonly line?: number;
+}
+
+export interface ComponentExt {
+  modelCard?: ModelCardExt;
+  data?: ComponentDataExt;
+  occurrences?: readonly OccurrenceExt[];
+  /** Components for `pedigree.ancestors`, normalized with the library's own component normalizer. */
+  ancestors?: readonly Models.Component[];
+}
+
+/** The side table. A WeakMap so a dropped BOM frees its extras. */
+export class ExtensionTable {
+  readonly #components = new WeakMap<Models.Component, ComponentExt>();
+
+  forComponent(c: Models.Component): ComponentExt | undefined {
+    return this.#components.get(c);
+  }
+
+  setComponent(c: Models.Component, ext: ComponentExt): void {
+    this.#components.set(c, { ...this.#components.get(c), ...ext });
+  }
+}

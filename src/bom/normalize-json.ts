@@ -1,0 +1,87 @@
+/**
+ * JSON normalizers that add what the library drops (see extensions.ts).
+ * Field order follows the JSON schema's property order for readability;
+ * JSON consumers do not depend on it.
+ */
+import { Serialize, type Models } from '@cyclonedx/cyclonedx-library';
+import type { SpecProtocol } from './spec-features.js';
+import type { ComponentDataExt, ExtensionTable, ModelCardExt, OccurrenceExt } from './extensions.js';
+import { supportsOccurrenceLine } from './spec-features.js';
+
+type JsonObject = Record<string, unknown>;
+type NormalizerOptions = Parameters<Serialize.JSON.Normalize.ComponentNormalizer['normalize']>[1];
+
+export class ExtendedJsonFactory extends Serialize.JSON.Normalize.Factory {
+  readonly extensions: ExtensionTable;
+
+  constructor(spec: SpecProtocol, extensions: ExtensionTable) {
+    super(spec);
+    this.extensions = extensions;
+  }
+
+  override makeForComponent(): Serialize.JSON.Normalize.ComponentNormalizer {
+    return new ExtendedComponentNormalizer(this);
+  }
+}
+
+class ExtendedComponentNormalizer extends Serialize.JSON.Normalize.ComponentNormalizer {
+  override normalize(data: Models.Component, options: NormalizerOptions): Serialize.JSON.Types.Normalized.Component | undefined {
+    const base = super.normalize(data, options) as JsonObject | undefined;
+    if (base === undefined) return undefined;
+    const factory = this.factory as ExtendedJsonFactory;
+    const ext = factory.extensions.forComponent(data);
+    if (ext === undefined) return base as unknown as Serialize.JSON.Types.Normalized.Component;
+    const spec = factory.spec.version;
+    if (ext.ancestors !== undefined && ext.ancestors.length > 0) {
+      base['pedigree'] = {
+        ancestors: ext.ancestors.map((a) => this.normalize(a, options)).filter((a) => a !== undefined),
+      };
+    }
+    if (ext.occurrences !== undefined && ext.occurrences.length > 0) {
+      const evidence = (base['evidence'] as JsonObject | undefined) ?? {};
+      base['evidence'] = { ...evidence, occurrences: ext.occurrences.map((o) => occurrenceJson(o, supportsOccurrenceLine(spec))) };
+    }
+    if (ext.modelCard !== undefined && data.type === 'machine-learning-model') {
+      const card = modelCardJson(ext.modelCard);
+      if (card !== undefined) base['modelCard'] = card;
+    }
+    if (ext.data !== undefined && data.type === 'data') {
+      base['data'] = [componentDataJson(ext.data)];
+    }
+    return base as unknown as Serialize.JSON.Types.Normalized.Component;
+  }
+}
+
+function occurrenceJson(o: OccurrenceExt, withLine: boolean): JsonObject {
+  return withLine && o.line !== undefined ? { location: o.location, line: o.line } : { location: o.location };
+}
+
+function nonEmpty(o: JsonObject): JsonObject | undefined {
+  const entries = Object.entries(o).filter(([, v]) => v !== undefined && !(Array.isArray(v) && v.length === 0));
+  return entries.length > 0 ? Object.fromEntries(entries) : undefined;
+}
+
+export function modelCardJson(card: ModelCardExt): JsonObject | undefined {
+  return nonEmpty({
+    modelParameters: nonEmpty({
+      task: card.task,
+      architectureFamily: card.architectureFamily,
+      modelArchitecture: card.modelArchitecture,
+      datasets: card.datasetRefs?.map((ref) => ({ ref })),
+    }),
+    quantitativeAnalysis: nonEmpty({
+      performanceMetrics: card.performanceMetrics?.map((m) => nonEmpty({ type: m.type, value: m.value, slice: m.slice })),
+    }),
+    properties: card.properties?.map(([name, value]) => ({ name, value })),
+  });
+}
+
+export function componentDataJson(d: ComponentDataExt): JsonObject {
+  return nonEmpty({
+    type: d.type,
+    name: d.name,
+    contents: d.contentsUrl === undefined ? undefined : { url: d.contentsUrl },
+    classification: d.classification,
+    description: d.description,
+  }) ?? { type: d.type };
+}

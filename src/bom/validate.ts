@@ -1,0 +1,108 @@
+/**
+ * Validate CycloneDX JSON (the library's strict JSON-schema validator) or
+ * XML (the official XSD through xmllint compiled to WebAssembly, so no
+ * native addon has to build on the user's machine).
+ */
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { Validation } from '@cyclonedx/cyclonedx-library';
+import { MlbomError } from '../errors.js';
+
+export const VALIDATABLE_VERSIONS = ['1.2', '1.3', '1.4', '1.5', '1.6', '1.7'] as const;
+export type ValidatableVersion = (typeof VALIDATABLE_VERSIONS)[number];
+
+export interface ValidationResult {
+  readonly valid: boolean;
+  readonly format: 'json' | 'xml';
+  readonly specVersion: string;
+  readonly errors: string[];
+}
+
+const require = createRequire(import.meta.url);
+
+function schemaDir(): string {
+  return join(dirname(require.resolve('@cyclonedx/cyclonedx-library/package.json')), 'res', 'schema');
+}
+
+/**
+ * Validate BOM text against the schema of the spec version it declares.
+ * @throws {MlbomError} code NOT_A_BOM when the text is not a CycloneDX BOM at all.
+ */
+export async function validateBomText(text: string): Promise<ValidationResult> {
+  const trimmed = text.trimStart();
+  if (trimmed.startsWith('{')) return validateJson(text);
+  if (trimmed.startsWith('<')) return validateXml(text);
+  throw new MlbomError('NOT_A_BOM', 'not a CycloneDX BOM: neither JSON nor XML');
+}
+
+/** Compiling a schema takes a while; keep one validator per version. */
+const jsonValidators = new Map<string, Validation.JsonStrictValidator>();
+
+function jsonValidator(version: string): Validation.JsonStrictValidator {
+  let v = jsonValidators.get(version);
+  if (v === undefined) {
+    v = new Validation.JsonStrictValidator(version as Validation.JsonStrictValidator['version']);
+    jsonValidators.set(version, v);
+  }
+  return v;
+}
+
+async function validateJson(text: string): Promise<ValidationResult> {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (err) {
+    throw new MlbomError('NOT_A_BOM', `not a CycloneDX BOM: invalid JSON (${(err as Error).message})`);
+  }
+  const obj = doc as { bomFormat?: unknown; specVersion?: unknown } | null;
+  if (obj === null || typeof obj !== 'object' || obj.bomFormat !== 'CycloneDX') {
+    throw new MlbomError('NOT_A_BOM', 'not a CycloneDX BOM: bomFormat is not "CycloneDX"');
+  }
+  const version = String(obj.specVersion);
+  if (!(VALIDATABLE_VERSIONS as readonly string[]).includes(version)) {
+    throw new MlbomError('NOT_A_BOM', `unsupported CycloneDX specVersion ${JSON.stringify(obj.specVersion)}`);
+  }
+  const error: unknown = await jsonValidator(version).validate(text);
+  // The library hands back ajv's error list itself (typed as a ValidationError).
+  const errors = error === null ? [] : formatAjvErrors(Array.isArray(error) ? error : (error as { details?: unknown }).details);
+  return { valid: error === null, format: 'json', specVersion: version, errors };
+}
+
+function formatAjvErrors(details: unknown): string[] {
+  if (!Array.isArray(details)) return [String(details)];
+  return details.map((d: { instancePath?: string; message?: string; params?: unknown }) =>
+    `${d.instancePath === '' || d.instancePath === undefined ? '/' : d.instancePath}: ${d.message ?? 'invalid'}${d.params === undefined ? '' : ` ${JSON.stringify(d.params)}`}`);
+}
+
+const XML_NS = /xmlns\s*=\s*["']http:\/\/cyclonedx\.org\/schema\/bom\/(\d+\.\d+)["']/;
+
+async function validateXml(text: string): Promise<ValidationResult> {
+  const head = text.slice(0, 4096);
+  const m = XML_NS.exec(head);
+  if (m === null || !/<bom[\s>]/.test(head)) {
+    throw new MlbomError('NOT_A_BOM', 'not a CycloneDX BOM: no <bom> element in the CycloneDX namespace');
+  }
+  const version = m[1] as string;
+  if (!(VALIDATABLE_VERSIONS as readonly string[]).includes(version)) {
+    throw new MlbomError('NOT_A_BOM', `unsupported CycloneDX XML namespace version ${version}`);
+  }
+  const dir = schemaDir();
+  const [xsd, spdx] = await Promise.all([
+    readFile(join(dir, `bom-${version}.SNAPSHOT.xsd`)),
+    readFile(join(dir, 'spdx.SNAPSHOT.xsd')),
+  ]);
+  const { validateXML } = await import('xmllint-wasm');
+  const result = await validateXML({
+    xml: { fileName: 'bom.xml', contents: text },
+    schema: { fileName: `bom-${version}.SNAPSHOT.xsd`, contents: xsd },
+    preload: [{ fileName: 'spdx.SNAPSHOT.xsd', contents: spdx }],
+    maxMemoryPages: 16384, // 1 GiB ceiling; large BOMs need more than the 32 MiB default
+  });
+  return {
+    valid: result.valid,
+    format: 'xml',
+    specVersion: version,
+    errors: result.errors.map((e) => (e.loc === null ? e.message : `line ${e.loc.lineNumber}: ${e.message}`)),
+  };
+}

@@ -1,0 +1,40 @@
+/** The CLI's streams and its stderr logger: stdout is for the artifact only. */
+import type { Issue } from '../types.js';
+
+export interface Writable {
+  write(chunk: string): unknown;
+}
+
+export interface CliIo {
+  readonly stdout: Writable;
+  readonly stderr: Writable;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly cwd: string;
+}
+
+export interface Logger {
+  warn(message: string): void;
+  issue(issue: Issue): void;
+  error(message: string): void;
+  debug(message: string): void;
+}
+
+/** Collapse a message to one line: a warning is one line of stderr. */
+function oneLine(s: string): string {
+  return s.replace(/[\r\n\t]+/g, ' ').trim();
+}
+
+export function createLogger(io: CliIo, opts: { quiet: boolean; debug: boolean }): Logger {
+  return {
+    warn: (m) => {
+      if (!opts.quiet) io.stderr.write(`mlbom: warning: ${oneLine(m)}\n`);
+    },
+    issue: (i) => {
+      if (!opts.quiet) io.stderr.write(`mlbom: warning: ${oneLine(i.path)}: ${oneLine(i.message)} [${i.scanner}]\n`);
+    },
+    error: (m) => io.stderr.write(`mlbom: error: ${oneLine(m)}\n`),
+    debug: (m) => {
+      if (opts.debug) io.stderr.write(`mlbom: debug: ${oneLine(m)}\n`);
+    },
+  };
+}

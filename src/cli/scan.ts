@@ -1,0 +1,88 @@
+/** `mlbom scan [dir]` */
+import { randomUUID } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { Option, type Command } from 'commander';
+import { buildBom } from '../bom/build.js';
+import { serializeBom, type BomFormat } from '../bom/serialize.js';
+import { DEFAULT_SPEC_VERSION, SPEC_VERSIONS, type SpecVersionString } from '../bom/spec-features.js';
+import { validateBomText } from '../bom/validate.js';
+import { EXIT, MlbomError } from '../errors.js';
+import { scan } from '../scan.js';
+import type { CliIo, Logger } from './io.js';
+
+interface ScanFlags {
+  output?: string;
+  format: BomFormat;
+  specVersion: SpecVersionString;
+  reproducible?: boolean;
+  exclude?: string[];
+  gitignore: boolean;
+  offline?: boolean;
+  name?: string;
+  version?: string;
+  validate: boolean;
+}
+
+export function registerScan(program: Command, io: CliIo, log: Logger, setExit: (code: number) => void): void {
+  program
+    .command('scan')
+    .description('scan a folder for AI assets and write a CycloneDX ML-BOM')
+    .argument('[dir]', 'folder to scan', '.')
+    .option('-o, --output <file>', 'write the BOM to a file instead of stdout')
+    .addOption(new Option('--format <format>', 'output format').choices(['json', 'xml']).default('json'))
+    .addOption(new Option('--spec-version <version>', 'CycloneDX spec version').choices([...SPEC_VERSIONS]).default(DEFAULT_SPEC_VERSION))
+    .option('--reproducible', 'byte-identical output: no timestamp or serial number (also set by SOURCE_DATE_EPOCH)')
+    .option('--exclude <glob...>', 'leave out paths matching these globs (relative to dir)')
+    .option('--no-gitignore', 'also scan what .gitignore files exclude (.mlbomignore still applies)')
+    .option('--offline', 'make no network requests (the only mode in this release)')
+    .option('--name <name>', 'name of the root component (default: package.json, pyproject.toml or the folder name)')
+    .option('--version <version>', 'version of the root component')
+    .option('--no-validate', 'skip validating the BOM against the CycloneDX schema before writing it')
+    .action(async (dir: string, flags: ScanFlags) => {
+      const epoch = parseSourceDateEpoch(io.env['SOURCE_DATE_EPOCH']);
+      const reproducible = flags.reproducible === true || epoch !== undefined;
+      const inventory = await scan(resolve(io.cwd, dir), {
+        exclude: flags.exclude,
+        gitignore: flags.gitignore,
+        name: flags.name,
+        version: flags.version,
+        onIssue: (i) => log.issue(i),
+      });
+      const built = buildBom(inventory, {
+        timestamp: reproducible ? epoch : new Date(),
+        serialNumber: reproducible ? undefined : `urn:uuid:${randomUUID()}`,
+      });
+      const text = serializeBom(built, { format: flags.format, specVersion: flags.specVersion });
+      if (flags.validate) {
+        const result = await validateBomText(text);
+        if (!result.valid) {
+          throw new MlbomError('INTERNAL', `the generated BOM is not valid CycloneDX ${result.specVersion} (a bug in mlbom): ${result.errors.slice(0, 3).join('; ')}`);
+        }
+      }
+      if (flags.output !== undefined) {
+        try {
+          await writeFile(resolve(io.cwd, flags.output), text);
+        } catch (err) {
+          throw new MlbomError('IO', `cannot write ${flags.output}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+        }
+      } else {
+        io.stdout.write(text);
+      }
+      const models = inventory.assets.filter((a) => a.kind === 'model' && a.parsed).length;
+      log.debug(`${models} model(s), ${inventory.assets.length} asset(s), ${inventory.issues.length} warning(s)`);
+      setExit(EXIT.OK);
+    });
+}
+
+/**
+ * SOURCE_DATE_EPOCH per reproducible-builds.org: whole seconds since the
+ * Unix epoch. A malformed value is a usage error, not something to guess at.
+ */
+export function parseSourceDateEpoch(raw: string | undefined): Date | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  if (!/^\d+$/.test(raw)) throw new MlbomError('USAGE', `SOURCE_DATE_EPOCH must be a whole number of seconds, got ${JSON.stringify(raw)}`);
+  const d = new Date(Number(raw) * 1000);
+  if (Number.isNaN(d.getTime())) throw new MlbomError('USAGE', `SOURCE_DATE_EPOCH is out of range: ${raw}`);
+  return d;
+}

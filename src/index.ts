@@ -1,0 +1,13 @@
+/**
+ * mlbom's public library API. The CLI in `cli/` is a thin layer over these.
+ */
+export { scan, type ScanOptions } from './scan.js';
+export { buildBom, type BuildOptions, type BuiltBom } from './bom/build.js';
+export { serializeBom, type BomFormat, type SerializeOptions } from './bom/serialize.js';
+export { validateBomText, type ValidationResult } from './bom/validate.js';
+export { SPEC_VERSIONS, DEFAULT_SPEC_VERSION, type SpecVersionString } from './bom/spec-features.js';
+export { PROPERTY_PREFIX } from './bom/properties.js';
+export { MlbomError, EXIT, type MlbomErrorCode } from './errors.js';
+export { FILE_SCANNERS } from './scanners/registry.js';
+export type * from './types.js';
+export { run, type CliIo } from './cli/index.js';

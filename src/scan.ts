@@ -1,0 +1,211 @@
+/**
+ * The scan pipeline: discover → parse (scanners) → group → hash → inventory.
+ * `bom/` turns the inventory into CycloneDX. The library never writes to
+ * the console: issues are returned (and streamed to `onIssue`).
+ */
+import { availableParallelism } from 'node:os';
+import { readFile, realpath, stat } from 'node:fs/promises';
+import { basename, join, resolve } from 'node:path';
+import { parse as parseToml } from 'smol-toml';
+import { classify, type Candidate } from './discover/classify.js';
+import { walk, type WalkedFile } from './discover/walk.js';
+import { MlbomError } from './errors.js';
+import { sha256File } from './hash/sha256.js';
+import { groupModels, type ScannedFile } from './resolve/group.js';
+import { huggingfacePurl } from './scanners/hf-model-dir/index.js';
+import { CLAIMED_FORMAT, FILE_SCANNERS } from './scanners/registry.js';
+import type { Asset, FileScan, Inventory, Issue, RootInfo } from './types.js';
+import { openFileSource } from './util/byte-source.js';
+import { mapLimit } from './util/pool.js';
+import { compareCodePoints, sortedBy } from './util/sort.js';
+
+export interface ScanOptions {
+  /** fast-glob patterns to leave out, relative to the root. */
+  readonly exclude?: readonly string[];
+  /** Honour .gitignore files (default true). */
+  readonly gitignore?: boolean;
+  /** Root component name and version; default from package.json, pyproject.toml or the folder. */
+  readonly name?: string;
+  readonly version?: string;
+  /** Called as each issue is found, e.g. to print warnings as they happen. */
+  readonly onIssue?: (issue: Issue) => void;
+}
+
+/** Small text files (configs, cards) are read whole up to this size. */
+const MAX_TEXT_FILE = 4 * 1024 * 1024;
+
+/**
+ * Scan a folder and return its inventory.
+ * @throws {MlbomError} code INPUT when `dir` is not a readable directory.
+ */
+export async function scan(dir: string, options: ScanOptions = {}): Promise<Inventory> {
+  const absRoot = resolve(dir);
+  await assertDirectory(absRoot);
+  const issues: Issue[] = [];
+  const report = (list: readonly Issue[]): void => {
+    for (const i of list) {
+      issues.push(i);
+      options.onIssue?.(i);
+    }
+  };
+
+  const walked = await walk(absRoot, { exclude: options.exclude, gitignore: options.gitignore });
+  report(walked.issues);
+  const classifyIssues: Issue[] = [];
+  const candidates = await classify(walked.files, FILE_SCANNERS, classifyIssues);
+  report(classifyIssues);
+
+  const scanned = await mapLimit(candidates, 8, runScanner);
+  report(scanned.filter((s) => !s.scan.parsed).map((s) => ({ path: s.file.path, scanner: s.scanner, message: s.scan.reason ?? 'could not be parsed' })));
+
+  const byPath = new Map(walked.files.map((f) => [f.path, f]));
+  const grouped = await groupModels({
+    files: walked.files,
+    scanned,
+    sizeOf: async (p) => fileSize(byPath.get(p)),
+    readText: async (p) => readSmallText(byPath.get(p)),
+  });
+  report(grouped.issues);
+
+  const hashIssues: Issue[] = [];
+  // A file that could not even be opened for its header has been reported already.
+  const unreadable = new Set(candidates.filter((c) => c.unreadable !== undefined).map((c) => c.file.path));
+  await hashAssets(grouped.assets, byPath, unreadable, hashIssues);
+  report(hashIssues);
+
+  const assets = [...grouped.assets, ...cardDatasets(grouped.assets)];
+  return { root: await rootInfo(absRoot, options), assets: sortedBy(assets, (a) => a.id), issues };
+}
+
+async function assertDirectory(absRoot: string): Promise<void> {
+  let isDir = false;
+  try {
+    isDir = (await stat(absRoot)).isDirectory();
+  } catch (err) {
+    throw new MlbomError('INPUT', `cannot scan ${absRoot}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+  if (!isDir) throw new MlbomError('INPUT', `cannot scan ${absRoot}: not a directory`);
+}
+
+async function runScanner(c: Candidate): Promise<ScannedFile> {
+  const base = { file: c.file, size: c.size, scanner: c.scanner.name };
+  if (c.unreadable !== undefined) return { ...base, scan: failed(c, c.unreadable) };
+  try {
+    const src = await openFileSource(c.file.absPath);
+    try {
+      return { ...base, size: src.size, scan: await c.scanner.scan(src, { path: c.file.path }) };
+    } finally {
+      await src.close();
+    }
+  } catch (err) {
+    // Scanners do not throw on bad content; this is I/O, or a scanner bug that must not stop the scan.
+    const code = (err as NodeJS.ErrnoException).code;
+    return { ...base, scan: failed(c, code !== undefined ? `cannot read (${code})` : `scanner failed: ${(err as Error).message}`) };
+  }
+}
+
+function failed(c: Candidate, reason: string): FileScan {
+  // The format the name claims; the scanner could not confirm it.
+  return { format: CLAIMED_FORMAT[c.scanner.name] ?? 'pickle', parsed: false, reason, props: {}, model: {} };
+}
+
+async function fileSize(f: WalkedFile | undefined): Promise<number> {
+  if (f === undefined) return 0;
+  try {
+    return (await stat(f.absPath)).size;
+  } catch {
+    return 0;
+  }
+}
+
+async function readSmallText(f: WalkedFile | undefined): Promise<string | undefined> {
+  if (f === undefined) return undefined;
+  try {
+    if ((await stat(f.absPath)).size > MAX_TEXT_FILE) return undefined;
+    return await readFile(f.absPath, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+/** Hash every file of every asset once, several files at a time. */
+async function hashAssets(assets: readonly Asset[], byPath: Map<string, WalkedFile>, skip: ReadonlySet<string>, issues: Issue[]): Promise<void> {
+  const files = assets.flatMap((a) => a.files).filter((f) => !skip.has(f.path));
+  await mapLimit(files, Math.max(2, availableParallelism()), async (file) => {
+    const walked = byPath.get(file.path);
+    if (walked === undefined) return;
+    try {
+      file.sha256 = await sha256File(walked.absPath);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      issues.push({ path: file.path, scanner: 'hash', message: `cannot hash: ${code === 'EACCES' ? 'permission denied' : code ?? (err as Error).message}` });
+    }
+  });
+}
+
+/** Datasets named in model cards become dataset assets the models link to. */
+function cardDatasets(models: readonly Asset[]): Asset[] {
+  const out = new Map<string, Asset>();
+  for (const m of models) {
+    for (const id of m.model.datasets ?? []) {
+      const key = `dataset:hf:${id}`;
+      const location = m.files.find((f) => f.role === 'card')?.path ?? m.locations[0]?.path ?? '.';
+      const existing = out.get(key);
+      if (existing !== undefined) {
+        if (!existing.locations.some((l) => l.path === location)) existing.locations.push({ path: location });
+        continue;
+      }
+      const slash = id.indexOf('/');
+      out.set(key, {
+        id: key,
+        kind: 'dataset',
+        name: slash > 0 ? id.slice(slash + 1) : id,
+        group: slash > 0 ? id.slice(0, slash) : undefined,
+        purl: /^[\w.-]+(\/[\w.-]+)?$/.test(id) ? huggingfacePurl(id, undefined, 'dataset') : undefined,
+        scanners: ['hf-model-dir'],
+        locations: [{ path: location }],
+        files: [],
+        props: { source: 'model-card' },
+        model: {},
+        parsed: true,
+      });
+    }
+  }
+  for (const a of out.values()) a.locations.sort((x, y) => compareCodePoints(x.path, y.path));
+  return [...out.values()];
+}
+
+/** The scanned project's name and version: flags, then manifests, then the folder name. */
+async function rootInfo(absRoot: string, options: ScanOptions): Promise<RootInfo> {
+  const fromManifest = await manifestIdentity(absRoot);
+  const real = await realpath(absRoot).catch(() => absRoot);
+  return {
+    name: options.name ?? fromManifest.name ?? (basename(real) || 'project'),
+    version: options.version ?? fromManifest.version,
+    absPath: absRoot,
+  };
+}
+
+async function manifestIdentity(absRoot: string): Promise<{ name?: string; version?: string }> {
+  try {
+    const pkg = JSON.parse(await readFile(join(absRoot, 'package.json'), 'utf8')) as { name?: unknown; version?: unknown };
+    if (typeof pkg.name === 'string' && pkg.name !== '') {
+      return { name: pkg.name, version: typeof pkg.version === 'string' ? pkg.version : undefined };
+    }
+  } catch {
+    // No or unreadable package.json: try the next manifest.
+  }
+  try {
+    const doc = parseToml(await readFile(join(absRoot, 'pyproject.toml'), 'utf8')) as {
+      project?: { name?: unknown; version?: unknown };
+      tool?: { poetry?: { name?: unknown; version?: unknown } };
+    };
+    const p = doc.project ?? doc.tool?.poetry;
+    if (p !== undefined && typeof p.name === 'string') {
+      return { name: p.name, version: typeof p.version === 'string' ? p.version : undefined };
+    }
+  } catch {
+    // No or invalid pyproject.toml.
+  }
+  return {};
+}
