@@ -1,0 +1,73 @@
+/**
+ * Plain pickle and joblib files. Loading one runs arbitrary code, so every
+ * result says `pickle: true`; we identify and describe, never unpickle.
+ *
+ * Spec: CPython Lib/pickletools.py; joblib numpy_pickle.py
+ * (https://github.com/joblib/joblib/blob/main/joblib/numpy_pickle.py).
+ *
+ * Props:
+ * - `pickle_protocol` (number): protocol from the `\x80` header; absent for protocol 0/1 streams.
+ * - `compression` (string): `zlib`, `gzip`, `xz`, `lz4` or `bz2` when the file is compressed (joblib `compress=`).
+ */
+import type { ByteSource } from '../../util/byte-source.js';
+import type { FileScan, ModelFormat, Props } from '../../types.js';
+import { SNIFF_BYTES, type FileScanContext, type FileScanner } from '../types.js';
+import { PICKLE_PROTOCOL_MAX } from './opcodes.js';
+import { detectCompression, pickleProtocol, plausibleHeaderlessPickle, sniffPickle } from './sniff.js';
+import { walkPickle } from './walk.js';
+
+export { detectCompression, pickleProtocol, plausibleHeaderlessPickle, sniffPickle } from './sniff.js';
+export { walkPickle, type PickleWalk } from './walk.js';
+
+export const scanner: FileScanner = {
+  name: 'pickle',
+  extensions: ['.pkl', '.pickle', '.joblib'],
+  sniff: sniffPickle,
+  scan: scanPickle,
+};
+
+async function scanPickle(src: ByteSource, ctx: FileScanContext): Promise<FileScan> {
+  const format: ModelFormat = ctx.path.toLowerCase().endsWith('.joblib') ? 'joblib' : 'pickle';
+  const props: Props = {};
+  const result = (parsed: boolean, reason?: string): FileScan => ({
+    format,
+    parsed,
+    ...(reason === undefined ? {} : { reason }),
+    props,
+    model: {},
+    pickle: true,
+  });
+  try {
+    if (src.size === 0) return result(false, 'empty file');
+    const head = await src.read(0, SNIFF_BYTES);
+    const compression = detectCompression(head);
+    if (compression !== undefined) {
+      // NOTE: compressed streams are not inflated, so their pickle is not checked.
+      props.compression = compression;
+      return result(true);
+    }
+    const proto = pickleProtocol(head);
+    if (proto !== undefined) {
+      if (proto > PICKLE_PROTOCOL_MAX) return result(false, `unsupported pickle protocol ${proto}`);
+      props.pickle_protocol = proto;
+    } else if (head[0] === 0x80) {
+      return result(false, 'truncated pickle header');
+    } else if (!plausibleHeaderlessPickle(head)) {
+      return result(false, `not a pickle stream: first byte 0x${head[0]!.toString(16).padStart(2, '0')} is not a plausible opcode`);
+    }
+    // NOTE: joblib writes numpy array bytes raw between pickle opcodes, so a
+    // structural walk would misread them; uncompressed joblib stops here.
+    if (format === 'joblib') return result(true);
+    const walk = await walkPickle(src);
+    switch (walk.status) {
+      case 'truncated':
+        return result(false, `truncated pickle: stream ends at byte ${walk.offset} before a STOP opcode`);
+      case 'invalid':
+        return result(false, `not a pickle stream: ${walk.reason} at offset ${walk.offset}`);
+      default:
+        return result(true);
+    }
+  } catch (err) {
+    return result(false, `read failed: ${(err as Error).message}`);
+  }
+}
