@@ -1,0 +1,24 @@
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { FILE_SCANNERS, FOLDER_SCANNERS } from '../src/scanners/registry.js';
+import { repoRoot } from './helpers.js';
+
+const scannerDirs = readdirSync(join(repoRoot, 'src', 'scanners')).filter((d) => statSync(join(repoRoot, 'src', 'scanners', d)).isDirectory()).sort();
+
+describe('meta: every scanner folder is registered, tested and has fixtures', () => {
+  it('registers each folder under src/scanners/ exactly once', () => {
+    const registered = [...FILE_SCANNERS.map((s) => s.name), ...FOLDER_SCANNERS].sort();
+    assert.deepEqual(registered, scannerDirs);
+  });
+
+  for (const name of scannerDirs) {
+    it(`${name} has fixtures, a generator and a test file`, () => {
+      const fixtures = join(repoRoot, 'fixtures', 'scanners', name);
+      assert.ok(existsSync(fixtures) && readdirSync(fixtures).length > 0, `fixtures/scanners/${name}/`);
+      assert.ok(existsSync(join(repoRoot, 'fixtures', 'generate', `${name}.mjs`)), `fixtures/generate/${name}.mjs`);
+      assert.ok(existsSync(join(repoRoot, 'test', 'scanners', `${name}.test.ts`)), `test/scanners/${name}.test.ts`);
+    });
+  }
+});

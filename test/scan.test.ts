@@ -1,0 +1,119 @@
+import assert from 'node:assert/strict';
+import { cp, mkdir, symlink, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { buildBom } from '../src/bom/build.js';
+import { serializeBom } from '../src/bom/serialize.js';
+import { validateBomText } from '../src/bom/validate.js';
+import { scan } from '../src/scan.js';
+import { fixturePath, withTempDir } from './helpers.js';
+
+/** One positive fixture of every format, copied into a fresh tree. */
+const EVERY_FORMAT: Record<string, string> = {
+  'coreml/Demo.mlpackage': 'coreml/Demo.mlpackage',
+  'coreml/tiny.mlmodel': 'coreml/tiny.mlmodel',
+  'gguf/tiny-llama.gguf': 'gguf/tiny-llama.gguf',
+  'keras/legacy.h5': 'keras/legacy.h5',
+  'keras/tiny.keras': 'keras/tiny.keras',
+  'numpy/tiny.npy': 'numpy/tiny.npy',
+  'numpy/tiny.npz': 'numpy/tiny.npz',
+  'onnx/tiny.onnx': 'onnx/tiny.onnx',
+  'pickle/model.joblib': 'pickle/model.joblib',
+  'pickle/proto4.pkl': 'pickle/proto4.pkl',
+  'pytorch/legacy.pt': 'pytorch/legacy.pt',
+  'pytorch/tiny.pt': 'pytorch/tiny.pt',
+  'safetensors/sharded': 'safetensors/sharded',
+  'safetensors/tiny.safetensors': 'safetensors/tiny.safetensors',
+  'tf-savedmodel/model': 'tf-savedmodel/model',
+  'tflite/tiny.tflite': 'tflite/tiny.tflite',
+};
+
+async function everyFormatTree(root: string): Promise<void> {
+  for (const [from, to] of Object.entries(EVERY_FORMAT)) {
+    await cp(fixturePath('scanners', from), join(root, to), { recursive: true });
+  }
+}
+
+interface Comp {
+  type: string;
+  'bom-ref': string;
+  version?: string;
+  purl?: string;
+  properties?: { name: string; value: string }[];
+  components?: Comp[];
+}
+
+function prop(c: Comp, name: string): string | undefined {
+  return c.properties?.find((p) => p.name === `mlbom:${name}`)?.value;
+}
+
+describe('scan: one component per model, for every format', () => {
+  it('finds each model once, with its format, and no warnings', async () => {
+    await withTempDir(async (root) => {
+      await everyFormatTree(root);
+      const issues: string[] = [];
+      const inv = await scan(root, { onIssue: (i) => issues.push(`${i.path}: ${i.message}`) });
+      assert.deepEqual(issues, []);
+      const text = serializeBom(buildBom(inv), { format: 'json', specVersion: '1.6' });
+      assert.equal((await validateBomText(text)).valid, true);
+      const comps: Comp[] = JSON.parse(text).components;
+      const got = comps.map((c) => `${c['bom-ref']} ${c.type} ${prop(c, 'format') ?? prop(c, 'model_layout')}`);
+      assert.deepEqual(got, [
+        'model:coreml/Demo.mlpackage machine-learning-model mlpackage',
+        'model:coreml/tiny.mlmodel machine-learning-model coreml',
+        'model:gguf/tiny-llama.gguf machine-learning-model gguf',
+        'model:keras/legacy.h5 machine-learning-model hdf5',
+        'model:keras/tiny.keras machine-learning-model keras',
+        'model:numpy/tiny.npy machine-learning-model numpy',
+        'model:numpy/tiny.npz machine-learning-model numpy-zip',
+        'model:onnx/tiny.onnx machine-learning-model onnx',
+        'model:pickle/model.joblib machine-learning-model joblib',
+        'model:pickle/proto4.pkl machine-learning-model pickle',
+        'model:pytorch/legacy.pt machine-learning-model pytorch-legacy',
+        'model:pytorch/tiny.pt machine-learning-model pytorch-zip',
+        'model:safetensors/sharded/model.safetensors.index.json machine-learning-model undefined',
+        'model:safetensors/tiny.safetensors machine-learning-model safetensors',
+        'model:tf-savedmodel/model machine-learning-model savedmodel',
+        'model:tflite/tiny.tflite machine-learning-model tflite',
+      ]);
+      // Shards and their index are one model with three files, parameters summed across shards.
+      const sharded = comps.find((c) => c['bom-ref'].startsWith('model:safetensors/sharded')) as Comp;
+      assert.deepEqual(sharded.components?.map((c) => c['bom-ref']), [
+        'file:safetensors/sharded/model-00001-of-00002.safetensors',
+        'file:safetensors/sharded/model-00002-of-00002.safetensors',
+        'file:safetensors/sharded/model.safetensors.index.json',
+      ]);
+      assert.equal(prop(sharded, 'parameter_count'), '18');
+      // Pickle-based formats say so.
+      for (const ref of ['model:pickle/proto4.pkl', 'model:pytorch/tiny.pt', 'model:pytorch/legacy.pt', 'model:pickle/model.joblib']) {
+        assert.equal(prop(comps.find((c) => c['bom-ref'] === ref) as Comp, 'serialization'), 'pickle', ref);
+      }
+    });
+  });
+
+  it('gives a Hub cache snapshot the pkg:huggingface purl at its commit, reading files through the cache symlinks', async () => {
+    await withTempDir(async (root) => {
+      const repo = join(root, 'hub', 'models--Org--Tiny-Model');
+      const sha = 'DD4BC8B21EFA05EC961E3EFC4EE5E3832A3679C7';
+      await mkdir(join(repo, 'blobs'), { recursive: true });
+      await mkdir(join(repo, 'snapshots', sha), { recursive: true });
+      await mkdir(join(repo, 'refs'), { recursive: true });
+      await writeFile(join(repo, 'refs', 'main'), sha.toLowerCase());
+      await cp(fixturePath('scanners', 'safetensors', 'tiny.safetensors'), join(repo, 'blobs', 'aaaa'));
+      await writeFile(join(repo, 'blobs', 'bbbb'), JSON.stringify({ architectures: ['LlamaForCausalLM'], model_type: 'llama' }));
+      await symlink('../../blobs/aaaa', join(repo, 'snapshots', sha, 'model.safetensors'));
+      await symlink('../../blobs/bbbb', join(repo, 'snapshots', sha, 'config.json'));
+      const inv = await scan(root);
+      const models = inv.assets.filter((a) => a.kind === 'model');
+      assert.equal(models.length, 1, JSON.stringify(inv.assets.map((a) => a.id)));
+      const m = models[0]!;
+      assert.equal(m.purl, 'pkg:huggingface/Org/Tiny-Model@dd4bc8b21efa05ec961e3efc4ee5e3832a3679c7');
+      assert.equal(m.group, 'Org');
+      assert.equal(m.name, 'Tiny-Model');
+      assert.equal(m.version, 'dd4bc8b21efa05ec961e3efc4ee5e3832a3679c7');
+      assert.equal(m.model.architectureFamily, 'llama');
+      assert.equal(m.model.parameterCount, 13);
+      assert.deepEqual(inv.issues, []);
+    });
+  });
+});
