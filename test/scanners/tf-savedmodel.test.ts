@@ -54,7 +54,7 @@ describe('tf-savedmodel scanner', () => {
     assert.deepEqual(s.props, {
       saved_model_schema_version: 1,
       meta_graph_count: 1,
-      tags: ['serve'],
+      saved_model_tags: ['serve'],
       tensorflow_version: '2.15.0',
       tensorflow_git_version: 'v2.15.0-rc1-8-g6887368d6d4',
       signature_keys: ['__saved_model_init_op', 'serving_default'],
@@ -71,7 +71,7 @@ describe('tf-savedmodel scanner', () => {
     assert.deepEqual(s.props, {
       saved_model_schema_version: 1,
       meta_graph_count: 2,
-      tags: ['gpu', 'serve', 'train'],
+      saved_model_tags: ['gpu', 'serve', 'train'],
       tensorflow_version: '2.12.0, 2.13.1',
     });
   });

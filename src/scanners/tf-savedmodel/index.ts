@@ -7,7 +7,7 @@
  * Props emitted:
  * - `saved_model_schema_version` (number): SavedModel.saved_model_schema_version (1 today).
  * - `meta_graph_count` (number): MetaGraphDefs in the file (usually 1).
- * - `tags` (string[]): sorted union of the meta graphs' tags, e.g. `serve`, `train`.
+ * - `saved_model_tags` (string[]): sorted union of the meta graphs' tags, e.g. `serve`, `train`.
  * - `tensorflow_version` (string): the TensorFlow that wrote it, e.g. `2.15.0`
  *   (sorted and comma-joined when meta graphs disagree).
  * - `tensorflow_git_version` (string): the TensorFlow build, e.g. `v2.15.0-rc1-8-g6887368d6d4`.
@@ -49,7 +49,7 @@ function toProps(h: SavedModelHeader): Props {
   const props: Props = {};
   if (h.schemaVersion !== undefined) props.saved_model_schema_version = bigintToProp(h.schemaVersion);
   if (h.metaGraphCount > 0) props.meta_graph_count = h.metaGraphCount;
-  if (h.tags.length > 0) props.tags = sortedUnique(h.tags);
+  if (h.tags.length > 0) props.saved_model_tags = sortedUnique(h.tags);
   if (h.tensorflowVersions.length > 0) props.tensorflow_version = sortedUnique(h.tensorflowVersions).join(', ');
   if (h.tensorflowGitVersions.length > 0) props.tensorflow_git_version = sortedUnique(h.tensorflowGitVersions).join(', ');
   if (h.signatureKeys.length > 0) props.signature_keys = sortedUnique(h.signatureKeys);
