@@ -59,6 +59,41 @@ export async function openFileSource(absPath: string): Promise<FileSource> {
   }
 }
 
+/**
+ * Read up to `length` bytes at `offset`, in reads no larger than MAX_READ
+ * (a file source returns at most that much per call). Returns fewer bytes
+ * only when the source ends first.
+ */
+export async function readUpTo(src: ByteSource, offset: number, length: number): Promise<Uint8Array> {
+  const first = await src.read(offset, Math.min(length, MAX_READ));
+  if (first.length >= length || first.length === 0) return first;
+  const parts = [first];
+  let got = first.length;
+  while (got < length) {
+    const chunk = await src.read(offset + got, Math.min(length - got, MAX_READ));
+    if (chunk.length === 0) break;
+    parts.push(chunk);
+    got += chunk.length;
+  }
+  const out = new Uint8Array(got);
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+/**
+ * Read exactly `length` bytes at `offset`, in reads no larger than MAX_READ,
+ * or return undefined when the source ends first.
+ */
+export async function readExactly(src: ByteSource, offset: number, length: number): Promise<Uint8Array | undefined> {
+  if (offset + length > src.size) return undefined;
+  const bytes = await readUpTo(src, offset, length);
+  return bytes.length === length ? bytes : undefined;
+}
+
 /** Run `fn` with a file source and always close it. */
 export async function withFileSource<T>(absPath: string, fn: (src: ByteSource) => Promise<T>): Promise<T> {
   const src = await openFileSource(absPath);

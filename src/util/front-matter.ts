@@ -3,6 +3,7 @@
  * Format: https://huggingface.co/docs/hub/model-cards#model-card-metadata
  */
 import { CST, Lexer, parseDocument } from 'yaml';
+import { errorMessage } from './error-message.js';
 
 export interface FrontMatter {
   /** The YAML mapping, when there is front matter and it parses to one. */
@@ -69,7 +70,7 @@ function parseYamlMapping(yamlText: string): { data: Record<string, unknown> } |
     }
     return { data: value as Record<string, unknown> };
   } catch (err) {
-    return { error: `invalid yaml: ${firstLine(err instanceof Error ? err.message : String(err))}` };
+    return { error: `invalid yaml: ${firstLine(errorMessage(err))}` };
   }
 }
 

@@ -263,3 +263,27 @@ export function checkWire(f: ProtoField, schema: WireSchema): string | undefined
   const expected = schema[f.field];
   return expected === undefined ? undefined : wireMismatch(f, expected[0], expected[1]);
 }
+
+/**
+ * Read a string-to-string entry message, `{ 1: key, 2: value }` (a
+ * `map<string, string>` entry, or ONNX's StringStringEntryProto). A string
+ * over its cap, or not valid UTF-8, comes back undefined; a field with the
+ * wrong wire type (per `schema`) ends the entry early.
+ */
+export async function readStringEntry(
+  f: ProtoField,
+  schema: WireSchema,
+  keyCap: number,
+  valueCap: number,
+): Promise<{ key: string | undefined; value: string | undefined }> {
+  let key: string | undefined;
+  let value: string | undefined;
+  await f.walk(async (g) => {
+    const bad = checkWire(g, schema);
+    if (bad !== undefined) return bad;
+    if (g.field === 1) key = await g.string(keyCap);
+    else if (g.field === 2) value = await g.string(valueCap);
+    return undefined;
+  });
+  return { key, value };
+}

@@ -5,44 +5,16 @@ import { bufferSource, withFileSource } from '../../src/util/byte-source.js';
 import type { FileScan } from '../../src/types.js';
 import { detectMlPackages, findMlPackageModel, scanner } from '../../src/scanners/coreml/index.js';
 import { fixturePath } from '../helpers.js';
-
-function varint(n: number | bigint): Buffer {
-  let v = BigInt(n);
-  const out: number[] = [];
-  do {
-    let b = Number(v & 0x7fn);
-    v >>= 7n;
-    if (v > 0n) b |= 0x80;
-    out.push(b);
-  } while (v > 0n);
-  return Buffer.from(out);
-}
-const key = (field: number, wire: number) => varint(field * 8 + wire);
-const int = (field: number, n: number | bigint) => Buffer.concat([key(field, 0), varint(n)]);
-const bytes = (field: number, b: Uint8Array) => Buffer.concat([key(field, 2), varint(b.length), b]);
-const str = (field: number, s: string) => bytes(field, Buffer.from(s));
-const msg = (field: number, ...parts: Buffer[]) => bytes(field, Buffer.concat(parts));
+import { unparsedAsserter } from '../util/assert-scan.js';
+import { int, msg, str } from '../util/protobuf-writer.js';
+import { garbage } from '../util/pseudo-random.js';
 
 const fixture = (...parts: string[]) => fixturePath('scanners', 'coreml', ...parts);
 const scan = (b: Uint8Array): Promise<FileScan> => scanner.scan(bufferSource(b), { path: 'model.mlmodel' });
 const scanFixture = (...parts: string[]): Promise<FileScan> =>
   withFileSource(fixture(...parts), (src) => scanner.scan(src, { path: parts.join('/') }));
 
-function assertUnparsed(s: FileScan, reason: string): void {
-  assert.equal(s.format, 'coreml');
-  assert.equal(s.parsed, false);
-  assert.ok(s.reason?.includes(reason), `reason ${JSON.stringify(s.reason)} should include ${JSON.stringify(reason)}`);
-}
-
-function garbage(n: number, seed: number): Uint8Array {
-  const out = new Uint8Array(n);
-  let x = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    x = (Math.imul(x, 1664525) + 1013904223) >>> 0;
-    out[i] = x >>> 24;
-  }
-  return out;
-}
+const assertUnparsed = unparsedAsserter('coreml');
 
 describe('coreml scanner', () => {
   it('claims .mlmodel', () => {

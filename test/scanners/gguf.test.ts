@@ -6,6 +6,7 @@ import { bufferSource, withFileSource, type ByteSource } from '../../src/util/by
 import type { FileScan } from '../../src/types.js';
 import { hfRepoId, parseGgufHeader, scanner } from '../../src/scanners/gguf/index.js';
 import { fixturePath } from '../helpers.js';
+import { unparsedAsserter } from '../util/assert-scan.js';
 
 const fixture = (...parts: string[]) => fixturePath('scanners', 'gguf', ...parts);
 
@@ -27,11 +28,7 @@ function nested(levels: number): Buffer {
   return Buffer.concat([str('x.nested'), u32(9), value]);
 }
 
-function assertUnparsed(scan: FileScan, reason: string): void {
-  assert.equal(scan.parsed, false);
-  assert.equal(scan.format, 'gguf');
-  assert.ok(scan.reason?.includes(reason), `reason ${JSON.stringify(scan.reason)} should include ${JSON.stringify(reason)}`);
-}
+const assertUnparsed = unparsedAsserter('gguf');
 
 describe('gguf scanner', () => {
   it('claims .gguf and sniffs the magic', async () => {

@@ -5,21 +5,10 @@ import { gzipSync } from 'node:zlib';
 import { bufferSource, withFileSource } from '../../src/util/byte-source.js';
 import { scanner, walkPickle } from '../../src/scanners/pickle/index.js';
 import { fixturePath } from '../helpers.js';
+import { noise } from '../util/pseudo-random.js';
 
 const scan = (bytes: Uint8Array, path = 'model.pkl') => scanner.scan(bufferSource(bytes), { path });
 const fixture = (name: string) => readFile(fixturePath('scanners', 'pickle', name));
-
-function noise(n: number, seed: number): Uint8Array {
-  const out = new Uint8Array(n);
-  let x = seed;
-  for (let i = 0; i < n; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    out[i] = x & 0xff;
-  }
-  return out;
-}
 
 test('protocol 4 fixture', async () => {
   const path = fixturePath('scanners', 'pickle', 'proto4.pkl');

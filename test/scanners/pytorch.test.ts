@@ -4,23 +4,11 @@ import { readFile } from 'node:fs/promises';
 import { bufferSource, withFileSource, type ByteSource } from '../../src/util/byte-source.js';
 import { scanner } from '../../src/scanners/pytorch/index.js';
 import { fixturePath } from '../helpers.js';
+import { noise } from '../util/pseudo-random.js';
 import { buildZip } from '../util/zip-writer.js';
 
 const scan = (bytes: Uint8Array, path = 'model.pt') => scanner.scan(bufferSource(bytes), { path });
 const MAGIC = [0x6c, 0xfc, 0x9c, 0x46, 0xf9, 0x20, 0x6a, 0xa8, 0x50, 0x19];
-
-/** Deterministic pseudo-random bytes (xorshift32). */
-function noise(n: number, seed: number): Uint8Array {
-  const out = new Uint8Array(n);
-  let x = seed;
-  for (let i = 0; i < n; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    out[i] = x & 0xff;
-  }
-  return out;
-}
 
 test('zip checkpoint fixture: archive facts from entry names and records', async () => {
   const path = fixturePath('scanners', 'pytorch', 'tiny.pt');

@@ -9,6 +9,7 @@ import {
   scanner,
 } from '../../src/scanners/safetensors/index.js';
 import { fixturePath } from '../helpers.js';
+import { unparsedAsserter } from '../util/assert-scan.js';
 
 const fixture = (...parts: string[]) => fixturePath('scanners', 'safetensors', ...parts);
 
@@ -25,11 +26,7 @@ function file(header: string, data = new Uint8Array(0), length?: bigint): Uint8A
   return Buffer.concat([prefix, h, data]);
 }
 
-function assertUnparsed(scan: FileScan, reason: string): void {
-  assert.equal(scan.parsed, false);
-  assert.equal(scan.format, 'safetensors');
-  assert.ok(scan.reason?.includes(reason), `reason ${JSON.stringify(scan.reason)} should include ${JSON.stringify(reason)}`);
-}
+const assertUnparsed = unparsedAsserter('safetensors');
 
 describe('safetensors scanner', () => {
   it('claims .safetensors and index files', () => {

@@ -5,6 +5,7 @@ import { bufferSource, withFileSource } from '../../src/util/byte-source.js';
 import type { FileScan } from '../../src/types.js';
 import { scanner } from '../../src/scanners/tflite/index.js';
 import { fixturePath } from '../helpers.js';
+import { unparsedAsserter } from '../util/assert-scan.js';
 
 const fixture = fixturePath('scanners', 'tflite', 'tiny.tflite');
 const scan = (b: Uint8Array): Promise<FileScan> => scanner.scan(bufferSource(b), { path: 'model.tflite' });
@@ -16,11 +17,7 @@ async function edited(edit: (b: Buffer) => void): Promise<Buffer> {
   return b;
 }
 
-function assertUnparsed(s: FileScan, reason: string): void {
-  assert.equal(s.format, 'tflite');
-  assert.equal(s.parsed, false);
-  assert.ok(s.reason?.includes(reason), `reason ${JSON.stringify(s.reason)} should include ${JSON.stringify(reason)}`);
-}
+const assertUnparsed = unparsedAsserter('tflite');
 
 // Layout of the fixture (see fixtures/generate/tflite.mjs): root table at 28, its vtable at 8.
 const ROOT_TABLE = 28;

@@ -9,21 +9,7 @@ import {
   type ProtoField,
   type WalkResult,
 } from '../../src/util/protobuf.js';
-
-function varint(n: number | bigint): Buffer {
-  let v = BigInt(n);
-  const out: number[] = [];
-  do {
-    let b = Number(v & 0x7fn);
-    v >>= 7n;
-    if (v > 0n) b |= 0x80;
-    out.push(b);
-  } while (v > 0n);
-  return Buffer.from(out);
-}
-const key = (field: number, wire: number) => varint(field * 8 + wire);
-const int = (field: number, n: number | bigint) => Buffer.concat([key(field, 0), varint(n)]);
-const str = (field: number, s: string) => Buffer.concat([key(field, 2), varint(Buffer.byteLength(s)), Buffer.from(s)]);
+import { int, key, str, varint } from './protobuf-writer.js';
 
 interface Seen {
   field: number;

@@ -1,7 +1,7 @@
 /**
  * A tiny zip writer for tests: STORED or DEFLATE entries, optionally with
  * ZIP64 end records and extra fields (forced, so small archives exercise
- * the ZIP64 path). Mirrors fixtures/generate/zip-writer.mjs.
+ * the ZIP64 path). Mirrors fixtures/generate/_zip-writer.mjs.
  */
 import { crc32, deflateRawSync } from 'node:zlib';
 

@@ -7,7 +7,16 @@
  * weights) is skipped by its length prefix.
  */
 import type { ByteSource } from '../../util/byte-source.js';
-import { WIRE_LEN, WIRE_VARINT, checkWire, toInt64, walkMessage, type ProtoField, type WireSchema } from '../../util/protobuf.js';
+import {
+  WIRE_LEN,
+  WIRE_VARINT,
+  checkWire,
+  readStringEntry,
+  toInt64,
+  walkMessage,
+  type ProtoField,
+  type WireSchema,
+} from '../../util/protobuf.js';
 
 /** Metadata strings are human text; a longer one is skipped, not read. */
 const STRING_CAP = 1024 * 1024;
@@ -153,14 +162,6 @@ async function readMetadata(f: ProtoField, h: CoreMlHeader): Promise<void> {
 }
 
 async function readEntry(f: ProtoField, h: CoreMlHeader): Promise<void> {
-  let key: string | undefined;
-  let value: string | undefined;
-  await f.walk(async (g) => {
-    const bad = checkWire(g, ENTRY_SCHEMA);
-    if (bad !== undefined) return bad;
-    if (g.field === 1) key = await g.string(KEY_CAP);
-    else if (g.field === 2) value = await g.string(STRING_CAP);
-    return undefined;
-  });
+  const { key, value } = await readStringEntry(f, ENTRY_SCHEMA, KEY_CAP, STRING_CAP);
   if (key !== undefined) h.userDefined.set(key, value);
 }

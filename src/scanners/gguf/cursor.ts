@@ -3,7 +3,7 @@
  * headers are walked value by value; reading them in 1 MiB chunks keeps the
  * number of I/O calls low without ever holding the whole file.
  */
-import { MAX_READ, type ByteSource } from '../../util/byte-source.js';
+import { readUpTo, type ByteSource } from '../../util/byte-source.js';
 import { view } from '../../util/binary.js';
 
 /** Read-ahead size: large enough for most headers in one go, small enough to be cheap. */
@@ -47,7 +47,7 @@ export class Cursor {
       return this.buf.subarray(at, at + n);
     }
     const length = Math.max(n, Math.min(CHUNK_BYTES, this.src.size - this.offset));
-    const chunk = await readFully(this.src, this.offset, length);
+    const chunk = await readUpTo(this.src, this.offset, length);
     if (chunk.length < n) throw new GgufEofError(`file shrank while reading at offset ${this.offset}`);
     this.buf = chunk;
     this.bufStart = this.offset;
@@ -72,24 +72,4 @@ export class Cursor {
   async u64(): Promise<bigint> {
     return view(await this.bytes(8)).getBigUint64(0, true);
   }
-}
-
-async function readFully(src: ByteSource, offset: number, length: number): Promise<Uint8Array> {
-  const first = await src.read(offset, Math.min(length, MAX_READ));
-  if (first.length >= length || first.length === 0) return first;
-  const parts = [first];
-  let got = first.length;
-  while (got < length) {
-    const chunk = await src.read(offset + got, Math.min(length - got, MAX_READ));
-    if (chunk.length === 0) break;
-    parts.push(chunk);
-    got += chunk.length;
-  }
-  const out = new Uint8Array(got);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }

@@ -7,6 +7,7 @@
  */
 import type { ByteSource } from '../../util/byte-source.js';
 import type { FileScan } from '../../types.js';
+import { errorMessage } from '../../util/error-message.js';
 import { Cursor, GgufEofError, GgufFormatError } from './cursor.js';
 import { MAX_KEPT_STRING_BYTES, MAX_STRING_BYTES, readKey, readString, readValue, type GgufValue } from './values.js';
 import { toFileScan } from './facts.js';
@@ -52,7 +53,7 @@ export async function parseGgufHeader(src: ByteSource): Promise<FileScan> {
   } catch (err) {
     if (err instanceof GgufEofError) return fail(`truncated: ${err.message}`);
     if (err instanceof GgufFormatError) return fail(err.message);
-    return fail(`read error: ${err instanceof Error ? err.message : String(err)}`);
+    return fail(`read error: ${errorMessage(err)}`);
   }
 }
 

@@ -8,6 +8,7 @@
  * list of `{name, template}` where `default` is used unless another is asked for.
  */
 import type { Issue } from '../../types.js';
+import { errorMessage } from '../../util/error-message.js';
 import { sortedUnique } from '../../util/sort.js';
 import { isRecord } from './config.js';
 
@@ -84,7 +85,7 @@ async function readJson(ctx: TemplateContext, path: string): Promise<unknown> {
   try {
     return JSON.parse(text.startsWith('\uFEFF') ? text.slice(1) : text) as unknown;
   } catch (err) {
-    ctx.issues.push({ path, scanner: SCANNER, message: `invalid JSON: ${err instanceof Error ? err.message : String(err)}` });
+    ctx.issues.push({ path, scanner: SCANNER, message: `invalid JSON: ${errorMessage(err)}` });
     return undefined;
   }
 }

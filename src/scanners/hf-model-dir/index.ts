@@ -20,6 +20,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { EmbeddedTemplate, FileRole, Issue, ModelFacts, Props } from '../../types.js';
+import { errorMessage } from '../../util/error-message.js';
 import { parseFrontMatter } from '../../util/front-matter.js';
 import { compareCodePoints } from '../../util/sort.js';
 import { cardDescription, cardFacts, hasModelCardKeys } from './card.js';
@@ -86,7 +87,7 @@ export async function scanHfModelDir(input: HfDirInput): Promise<HfDirScan> {
     try {
       return { kind: 'ok', value: JSON.parse(stripBom(content)) as unknown };
     } catch (err) {
-      issues.push(issue(path, `invalid JSON: ${err instanceof Error ? err.message : String(err)}`));
+      issues.push(issue(path, `invalid JSON: ${errorMessage(err)}`));
       return { kind: 'bad' };
     }
   };

@@ -13,6 +13,7 @@ import {
   decodePackedVarints,
   toInt64,
   checkWire,
+  readStringEntry,
   walkMessage,
   type ProtoField,
   type WireSchema,
@@ -134,15 +135,7 @@ async function readOpset(f: ProtoField, h: OnnxHeader): Promise<void> {
 }
 
 async function readMetadataProp(f: ProtoField, h: OnnxHeader): Promise<void> {
-  let key: string | undefined;
-  let value: string | undefined;
-  await f.walk(async (g) => {
-    const bad = checkWire(g, ENTRY_SCHEMA);
-    if (bad !== undefined) return bad;
-    if (g.field === 1) key = await g.string(NAME_CAP);
-    else if (g.field === 2) value = await g.string(STRING_CAP);
-    return undefined;
-  });
+  const { key, value } = await readStringEntry(f, ENTRY_SCHEMA, NAME_CAP, STRING_CAP);
   if (key !== undefined) h.metadata.set(key, value);
 }
 

@@ -13,11 +13,13 @@ import type { ByteSource } from '../../util/byte-source.js';
 import type { FileScan, ModelFormat, Props } from '../../types.js';
 import { SNIFF_BYTES, type FileScanContext, type FileScanner } from '../types.js';
 import { PICKLE_PROTOCOL_MAX } from './opcodes.js';
+import { pickleScan } from './result.js';
 import { detectCompression, pickleProtocol, plausibleHeaderlessPickle, sniffPickle } from './sniff.js';
-import { walkPickle } from './walk.js';
+import { walkFailure, walkPickle } from './walk.js';
 
+export { pickleScan } from './result.js';
 export { detectCompression, pickleProtocol, plausibleHeaderlessPickle, sniffPickle } from './sniff.js';
-export { walkPickle, type PickleWalk } from './walk.js';
+export { walkFailure, walkPickle, type PickleWalk } from './walk.js';
 
 export const scanner: FileScanner = {
   name: 'pickle',
@@ -29,14 +31,7 @@ export const scanner: FileScanner = {
 async function scanPickle(src: ByteSource, ctx: FileScanContext): Promise<FileScan> {
   const format: ModelFormat = ctx.path.toLowerCase().endsWith('.joblib') ? 'joblib' : 'pickle';
   const props: Props = {};
-  const result = (parsed: boolean, reason?: string): FileScan => ({
-    format,
-    parsed,
-    ...(reason === undefined ? {} : { reason }),
-    props,
-    model: {},
-    pickle: true,
-  });
+  const result = (parsed: boolean, reason?: string): FileScan => pickleScan(format, parsed, props, reason);
   try {
     if (src.size === 0) return result(false, 'empty file');
     const head = await src.read(0, SNIFF_BYTES);
@@ -58,15 +53,8 @@ async function scanPickle(src: ByteSource, ctx: FileScanContext): Promise<FileSc
     // NOTE: joblib writes numpy array bytes raw between pickle opcodes, so a
     // structural walk would misread them; uncompressed joblib stops here.
     if (format === 'joblib') return result(true);
-    const walk = await walkPickle(src);
-    switch (walk.status) {
-      case 'truncated':
-        return result(false, `truncated pickle: stream ends at byte ${walk.offset} before a STOP opcode`);
-      case 'invalid':
-        return result(false, `not a pickle stream: ${walk.reason} at offset ${walk.offset}`);
-      default:
-        return result(true);
-    }
+    const broken = walkFailure(await walkPickle(src));
+    return broken === undefined ? result(true) : result(false, broken);
   } catch (err) {
     return result(false, `read failed: ${(err as Error).message}`);
   }

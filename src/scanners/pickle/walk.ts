@@ -135,6 +135,13 @@ export async function walkPickle(src: ByteSource, start = 0): Promise<PickleWalk
   }
 }
 
+/** Why a walk shows the stream is broken, or undefined when it reached STOP or ran out of budget. */
+export function walkFailure(walk: PickleWalk): string | undefined {
+  if (walk.status === 'truncated') return `truncated pickle: stream ends at byte ${walk.offset} before a STOP opcode`;
+  if (walk.status === 'invalid') return `not a pickle stream: ${walk.reason} at offset ${walk.offset}`;
+  return undefined;
+}
+
 function invalid(offset: number, reason: string): PickleWalk {
   return { status: 'invalid', offset, reason };
 }

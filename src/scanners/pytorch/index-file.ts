@@ -11,6 +11,7 @@ import type { ByteSource } from '../../util/byte-source.js';
 import type { FileScan, Props } from '../../types.js';
 import { decodeUtf8 } from '../../util/binary.js';
 import { sortedUnique } from '../../util/sort.js';
+import { pickleScan } from '../pickle/result.js';
 
 /** Real indexes are a few MB even for 100B-parameter models; 50 MB bounds memory. */
 export const MAX_INDEX_BYTES = 50_000_000;
@@ -18,12 +19,7 @@ export const MAX_INDEX_BYTES = 50_000_000;
 export async function scanPytorchIndex(src: ByteSource, indexPath: string): Promise<FileScan> {
   const props: Props = { index_for: 'pytorch' };
   const result = (parsed: boolean, reason?: string, shards?: string[]): FileScan => ({
-    format: 'pytorch-zip',
-    parsed,
-    ...(reason === undefined ? {} : { reason }),
-    props,
-    model: {},
-    pickle: true,
+    ...pickleScan('pytorch-zip', parsed, props, reason),
     ...(shards === undefined ? {} : { shards }),
   });
   if (src.size === 0) return result(false, 'empty file');

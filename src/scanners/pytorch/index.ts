@@ -21,11 +21,11 @@
  * - `rejected_shard_names` (number): index shard names refused because they leave the scan root (only when > 0).
  */
 import type { ByteSource } from '../../util/byte-source.js';
-import type { FileScan, ModelFormat, Props } from '../../types.js';
+import type { FileScan } from '../../types.js';
 import { startsWith, u16le } from '../../util/binary.js';
 import { SNIFF_BYTES, type FileScanContext, type FileScanner } from '../types.js';
 import { PICKLE_PROTOCOL_MAX } from '../pickle/opcodes.js';
-import { pickleProtocol, sniffPickle, walkPickle } from '../pickle/index.js';
+import { pickleProtocol, pickleScan, sniffPickle, walkFailure, walkPickle } from '../pickle/index.js';
 import { scanTorchArchive } from './archive.js';
 import { scanPytorchIndex } from './index-file.js';
 
@@ -74,9 +74,7 @@ async function checkPickles(src: ByteSource, count: number): Promise<string | un
   let at = 0;
   for (let i = 0; i < count; i++) {
     const walk = await walkPickle(src, at);
-    if (walk.status === 'truncated') return `truncated pickle: stream ends at byte ${walk.offset} before a STOP opcode`;
-    if (walk.status === 'invalid') return `not a pickle stream: ${walk.reason} at offset ${walk.offset}`;
-    if (walk.status === 'limit') return undefined;
+    if (walk.status !== 'stop') return walkFailure(walk);
     at = walk.end;
   }
   return undefined;
@@ -84,22 +82,14 @@ async function checkPickles(src: ByteSource, count: number): Promise<string | un
 
 async function scanPytorch(src: ByteSource, ctx: FileScanContext): Promise<FileScan> {
   if (ctx.path.toLowerCase().endsWith(INDEX_SUFFIX)) return scanPytorchIndex(src, ctx.path);
-  const result = (format: ModelFormat, parsed: boolean, props: Props, reason?: string): FileScan => ({
-    format,
-    parsed,
-    ...(reason === undefined ? {} : { reason }),
-    props,
-    model: {},
-    pickle: true,
-  });
   try {
-    if (src.size === 0) return result('pytorch-zip', false, {}, 'empty file');
+    if (src.size === 0) return pickleScan('pytorch-zip', false, {}, 'empty file');
     const head = await src.read(0, SNIFF_BYTES);
     if (startsWith(head, ZIP_LOCAL_MAGIC)) {
       const archive = await scanTorchArchive(src);
       return archive.ok
-        ? result('pytorch-zip', true, archive.props)
-        : result('pytorch-zip', false, {}, archive.reason);
+        ? pickleScan('pytorch-zip', true, archive.props)
+        : pickleScan('pytorch-zip', false, {}, archive.reason);
     }
     const proto = pickleProtocol(head);
     if (proto !== undefined && proto <= PICKLE_PROTOCOL_MAX) {
@@ -107,10 +97,10 @@ async function scanPytorch(src: ByteSource, ctx: FileScanContext): Promise<FileS
       const format = hasLegacyMagic(head) ? 'pytorch-legacy' : 'pickle';
       const props = { pickle_protocol: proto };
       const broken = await checkPickles(src, format === 'pytorch-legacy' ? 2 : 1);
-      return broken === undefined ? result(format, true, props) : result(format, false, props, broken);
+      return broken === undefined ? pickleScan(format, true, props) : pickleScan(format, false, props, broken);
     }
-    return result('pytorch-zip', false, {}, 'not a pytorch checkpoint: neither a zip archive nor a pickle stream');
+    return pickleScan('pytorch-zip', false, {}, 'not a pytorch checkpoint: neither a zip archive nor a pickle stream');
   } catch (err) {
-    return result('pytorch-zip', false, {}, `read failed: ${(err as Error).message}`);
+    return pickleScan('pytorch-zip', false, {}, `read failed: ${(err as Error).message}`);
   }
 }

@@ -4,12 +4,11 @@
  * https://huggingface.co/docs/huggingface_hub/package_reference/serialization
  */
 import { posix } from 'node:path';
-import type { ByteSource } from '../../util/byte-source.js';
-import { decodeUtf8 } from '../../util/binary.js';
+import { readExactly, type ByteSource } from '../../util/byte-source.js';
+import { errorMessage } from '../../util/error-message.js';
 import { sortedUnique } from '../../util/sort.js';
 import type { FileScan, ModelFacts, Props } from '../../types.js';
-import { errorMessage, readExactly } from './read.js';
-import { describeJson, isPlainObject } from './parse.js';
+import { isPlainObject, parseJsonObject } from './parse.js';
 
 /** Real indexes are a few MB at most (one line per tensor); anything bigger is not one. */
 export const MAX_INDEX_BYTES = 50 * 1024 * 1024;
@@ -34,15 +33,8 @@ async function parseIndex(src: ByteSource, indexPath: string): Promise<FileScan>
   if (src.size > MAX_INDEX_BYTES) return fail(`index file size ${src.size} exceeds cap ${MAX_INDEX_BYTES}`);
   const bytes = await readExactly(src, 0, src.size);
   if (bytes === undefined) return fail('index file shrank while reading');
-  const text = decodeUtf8(bytes);
-  if (text === undefined) return fail('index is not valid utf-8');
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (err) {
-    return fail(`index is not valid json: ${errorMessage(err)}`);
-  }
-  if (!isPlainObject(json)) return fail(`index is not a json object (${describeJson(json)})`);
+  const json = parseJsonObject(bytes, 'index');
+  if (typeof json === 'string') return fail(json);
   const weightMap = json.weight_map;
   if (!isPlainObject(weightMap)) return fail('index has no weight_map object');
 

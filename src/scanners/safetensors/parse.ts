@@ -5,11 +5,11 @@
  * Layout: u64 LE header length N, N bytes of UTF-8 JSON, then the tensor data.
  * Only the 8 + N header bytes are read; the data is never touched.
  */
-import type { ByteSource } from '../../util/byte-source.js';
+import { readExactly, type ByteSource } from '../../util/byte-source.js';
 import { decodeUtf8, u64le } from '../../util/binary.js';
+import { errorMessage } from '../../util/error-message.js';
 import { compareCodePoints, sortedUnique } from '../../util/sort.js';
 import type { FileScan, ModelFacts, Props } from '../../types.js';
-import { errorMessage, readExactly } from './read.js';
 
 /** The reference implementation rejects larger headers (MAX_HEADER_SIZE) to prevent OOM. */
 export const MAX_HEADER_BYTES = 100_000_000;
@@ -62,17 +62,11 @@ async function parseHeader(src: ByteSource): Promise<FileScan> {
   if (n > BigInt(MAX_HEADER_BYTES)) return fail(`header length ${n} exceeds cap ${MAX_HEADER_BYTES}`);
   if (n < BigInt(MIN_HEADER_BYTES)) return fail(`header length ${n} is too small`);
   const headerLength = Number(n);
+  // The header cap (100 MB) is larger than one file-source read (64 MiB): readExactly reads in pieces.
   const bytes = await readExactly(src, 8, headerLength);
   if (bytes === undefined) return fail(`header length ${n} exceeds file size ${src.size}`);
-  const text = decodeUtf8(bytes);
-  if (text === undefined) return fail('header is not valid utf-8');
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (err) {
-    return fail(`header is not valid json: ${errorMessage(err)}`);
-  }
-  if (!isPlainObject(json)) return fail(`header is not a json object (${describeJson(json)})`);
+  const json = parseJsonObject(bytes, 'header');
+  if (typeof json === 'string') return fail(json);
   return interpretHeader(json, headerLength, src.size);
 }
 
@@ -143,6 +137,20 @@ function summarize(items: readonly string[]): string {
 /** Integers beyond 2^53 lost precision in JSON.parse; no real tensor needs them. */
 function isCount(v: unknown): v is number {
   return typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+}
+
+/** Decode UTF-8 JSON that must be an object; otherwise the reason, naming the input `what`. */
+export function parseJsonObject(bytes: Uint8Array, what: string): Record<string, unknown> | string {
+  const text = decodeUtf8(bytes);
+  if (text === undefined) return `${what} is not valid utf-8`;
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    return `${what} is not valid json: ${errorMessage(err)}`;
+  }
+  if (!isPlainObject(json)) return `${what} is not a json object (${describeJson(json)})`;
+  return json;
 }
 
 export function isPlainObject(v: unknown): v is Record<string, unknown> {
