@@ -114,6 +114,83 @@ export type FileRole = 'weights' | 'index' | 'config' | 'tokenizer' | 'card' | '
 
 export type AssetKind = 'model' | 'dataset' | 'prompt' | 'service' | 'package';
 
+/** External AI API providers mlbom recognises. */
+export type ProviderId =
+  | 'openai'
+  | 'azure-openai'
+  | 'anthropic'
+  | 'google-gemini'
+  | 'google-vertex'
+  | 'aws-bedrock'
+  | 'mistral'
+  | 'cohere'
+  | 'groq'
+  | 'together'
+  | 'ollama'
+  | 'huggingface-inference';
+
+/** An external AI API the code calls. */
+export interface ServiceFacts {
+  readonly provider: ProviderId;
+  /** Base URLs, e.g. `https://api.openai.com/v1`. */
+  readonly endpoints: string[];
+  /** Whether the API needs credentials (Ollama on localhost does not). */
+  readonly authenticated: boolean;
+  /** Names (never values) of the environment variables that carry credentials or config. */
+  readonly envVars: string[];
+  /** SDKs or wrappers seen, e.g. `openai`, `langchain-openai`. */
+  readonly sdks: string[];
+}
+
+/** A prompt or template kept as a file (or inside a model file). */
+export interface PromptFacts {
+  /** e.g. `dotprompt`, `prompty`, `prompt-yaml`, `langchain`, `template`, `chat-template`. */
+  readonly format: string;
+  /** Template variable names, sorted. */
+  readonly variables: string[];
+  /** The model the prompt declares, as written. */
+  readonly model?: string;
+  /** SHA-256 of the prompt content. */
+  readonly sha256: string;
+}
+
+export type DependencyScope = 'required' | 'optional' | 'dev';
+
+/** A package from a dependency manifest or lock file. */
+export interface PackageFacts {
+  readonly ecosystem: 'pypi' | 'npm' | 'conda';
+  /** The range as written when it is not an exact pin (never used as the version). */
+  readonly versionRange?: string;
+  readonly scope: DependencyScope;
+  /** An AI framework or SDK (torch, transformers, openai, langchain…). */
+  readonly ai: boolean;
+  /** Hashes from lock files or `--hash=`, as `alg:hex` (e.g. `sha256:ab…`). */
+  readonly hashes?: string[];
+}
+
+/** A local data file or dataset folder. */
+export interface DatasetFacts {
+  /** File formats present, e.g. `csv`, `parquet`. */
+  readonly formats?: string[];
+  /** Row count for line formats, when counted (capped; see `rowsCapped`). */
+  readonly rows?: number;
+  readonly rowsCapped?: boolean;
+  /** Free-text description of the contents. */
+  readonly contents?: string;
+  /** e.g. `public`, `internal` when the card or config says. */
+  readonly classification?: string;
+}
+
+/** How an asset relates to another. The BOM's dependency graph is built from these. */
+export type RelationshipType = 'uses' | 'trained-on' | 'targets' | 'serves';
+
+export interface Relationship {
+  /** Asset ids. */
+  readonly from: string;
+  readonly to: string;
+  readonly type: RelationshipType;
+}
+
 /** A thing found in the tree: one component (or service) in the BOM. */
 export interface Asset {
   /** Stable identity; the BOM's bom-ref derives from it. */
@@ -132,12 +209,40 @@ export interface Asset {
   readonly model: ModelFacts;
   /** Set when a weight file could not be parsed. */
   parsed: boolean;
+  /**
+   * How sure the scanner is that this is a real asset, 0..1: 1 for a parsed
+   * header, lower for a string that merely looks like a model id.
+   */
+  confidence?: number;
+  /**
+   * For a reference found in code or config: the local path it names, as
+   * written. Resolve links it to the local model or dataset found there
+   * instead of keeping a second component.
+   */
+  localPath?: string;
+  /** A reference not pinned to an immutable revision (Hub branch, tag, or nothing). */
+  unpinned?: boolean;
+  /** `trust_remote_code=True` was passed when loading it. */
+  trustRemoteCode?: boolean;
+  service?: ServiceFacts;
+  prompt?: PromptFacts;
+  pkg?: PackageFacts;
+  dataset?: DatasetFacts;
+}
+
+/** What a source scanner (code, config, manifests, prompts, data) returns for one file. */
+export interface SourceScan {
+  readonly assets: Asset[];
+  readonly relationships: Relationship[];
+  readonly issues: Issue[];
 }
 
 /** The inventory of one scan: everything `bom/` needs, and nothing CycloneDX. */
 export interface Inventory {
   readonly root: RootInfo;
   readonly assets: Asset[];
+  /** Links between assets (project → asset links are implied). */
+  readonly relationships: Relationship[];
   readonly issues: Issue[];
 }
 

@@ -3,7 +3,7 @@
  * under `src/scanners/`, listed in `registry.ts`.
  */
 import type { ByteSource } from '../util/byte-source.js';
-import type { FileScan } from '../types.js';
+import type { FileScan, SourceScan } from '../types.js';
 
 export interface FileScanContext {
   /** Root-relative POSIX path, for messages. */
@@ -36,3 +36,30 @@ export interface FileScanner {
 
 /** How many leading bytes discovery reads to sniff a file's format. */
 export const SNIFF_BYTES = 64;
+
+/**
+ * A scanner over small text files: source code, notebooks, config,
+ * manifests, prompts, data files. Discovery hands it every file whose path
+ * it claims, already read as text (capped; see `maxBytes`).
+ */
+export interface SourceScanner {
+  /** The folder name; also the `scanner` of its assets and issues. */
+  readonly name: string;
+  /** Does this scanner want the file at this root-relative POSIX path? Pure and cheap. */
+  claims(path: string): boolean;
+  /** Largest file it reads; bigger files are passed over with an issue (default 4 MiB). */
+  readonly maxBytes?: number;
+  /**
+   * Find assets in the file's text. Never throws: bad input yields what
+   * could be read plus issues. `ctx.exists` tells whether a root-relative
+   * path exists in the scanned tree (for linking relative paths).
+   */
+  scan(text: string, ctx: SourceScanContext): SourceScan | Promise<SourceScan>;
+}
+
+export interface SourceScanContext {
+  /** Root-relative POSIX path of the file. */
+  readonly path: string;
+  /** Is this root-relative POSIX path a file or folder in the scanned tree? */
+  exists(path: string): boolean;
+}
