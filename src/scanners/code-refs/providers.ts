@@ -1,0 +1,260 @@
+/**
+ * Which SDK modules and classes talk to which AI API provider, their
+ * default endpoints and conventional environment variables. Sources: each
+ * SDK's README (openai-python, anthropic-sdk-python, google-genai, boto3
+ * bedrock-runtime, mistralai, cohere, groq, together, ollama,
+ * huggingface_hub InferenceClient) and the LangChain / LlamaIndex /
+ * Vercel AI SDK integration packages.
+ */
+import type { ProviderId } from '../../types.js';
+import type { Lang } from './tokens.js';
+
+export const PROVIDER_NAMES: Readonly<Record<ProviderId, string>> = {
+  openai: 'OpenAI API',
+  'azure-openai': 'Azure OpenAI Service',
+  anthropic: 'Anthropic API',
+  'google-gemini': 'Google Gemini API',
+  'google-vertex': 'Google Vertex AI',
+  'aws-bedrock': 'Amazon Bedrock',
+  mistral: 'Mistral AI API',
+  cohere: 'Cohere API',
+  groq: 'Groq API',
+  together: 'Together AI API',
+  ollama: 'Ollama',
+  'huggingface-inference': 'Hugging Face Inference API',
+};
+
+/** Region- and resource-specific hosts are written without the variable part (`{region}` is not a valid URI). */
+export const DEFAULT_ENDPOINTS: Readonly<Record<ProviderId, string>> = {
+  openai: 'https://api.openai.com/v1',
+  'azure-openai': 'https://openai.azure.com',
+  anthropic: 'https://api.anthropic.com',
+  'google-gemini': 'https://generativelanguage.googleapis.com',
+  'google-vertex': 'https://aiplatform.googleapis.com',
+  'aws-bedrock': 'https://bedrock-runtime.amazonaws.com',
+  mistral: 'https://api.mistral.ai/v1',
+  cohere: 'https://api.cohere.com',
+  groq: 'https://api.groq.com/openai/v1',
+  together: 'https://api.together.xyz/v1',
+  ollama: 'http://localhost:11434',
+  'huggingface-inference': 'https://api-inference.huggingface.co',
+};
+
+/** Environment variable names (never values) each provider's SDK reads. A Map: code strings like `"constructor"` must not hit Object.prototype. */
+export const ENV_VAR_PROVIDERS: ReadonlyMap<string, readonly ProviderId[]> = new Map(Object.entries<readonly ProviderId[]>({
+  OPENAI_API_KEY: ['openai'],
+  OPENAI_BASE_URL: ['openai'],
+  OPENAI_API_BASE: ['openai'],
+  OPENAI_ORG_ID: ['openai'],
+  AZURE_OPENAI_API_KEY: ['azure-openai'],
+  AZURE_OPENAI_ENDPOINT: ['azure-openai'],
+  AZURE_OPENAI_DEPLOYMENT: ['azure-openai'],
+  OPENAI_API_VERSION: ['azure-openai'],
+  ANTHROPIC_API_KEY: ['anthropic'],
+  GOOGLE_API_KEY: ['google-gemini'],
+  GEMINI_API_KEY: ['google-gemini'],
+  GOOGLE_APPLICATION_CREDENTIALS: ['google-vertex'],
+  GOOGLE_CLOUD_PROJECT: ['google-vertex'],
+  AWS_ACCESS_KEY_ID: ['aws-bedrock'],
+  AWS_SECRET_ACCESS_KEY: ['aws-bedrock'],
+  AWS_REGION: ['aws-bedrock'],
+  AWS_DEFAULT_REGION: ['aws-bedrock'],
+  AWS_PROFILE: ['aws-bedrock'],
+  MISTRAL_API_KEY: ['mistral'],
+  CO_API_KEY: ['cohere'],
+  COHERE_API_KEY: ['cohere'],
+  GROQ_API_KEY: ['groq'],
+  TOGETHER_API_KEY: ['together'],
+  OLLAMA_HOST: ['ollama'],
+  OLLAMA_BASE_URL: ['ollama'],
+  HF_TOKEN: ['huggingface-inference'],
+  HUGGINGFACEHUB_API_TOKEN: ['huggingface-inference'],
+  HUGGING_FACE_HUB_TOKEN: ['huggingface-inference'],
+}));
+
+export interface ModuleRule {
+  readonly module: string;
+  readonly sdk: string;
+  /** Provider for every member, unless `classes` says otherwise. */
+  readonly provider?: ProviderId;
+  /** Per-member provider; `null` marks a member that is not an API client (e.g. a local embedder). */
+  readonly classes?: Readonly<Record<string, ProviderId | null>>;
+  /** A multi-provider package: only members named in CLASS_PROVIDERS count. */
+  readonly byClass?: boolean;
+  /** Vercel AI SDK: the provider function takes the model id positionally, `openai('gpt-4o')`. */
+  readonly positionalModel?: boolean;
+}
+
+const AZURE = { AzureOpenAI: 'azure-openai', AsyncAzureOpenAI: 'azure-openai' } as const;
+const LC_AZURE = { AzureChatOpenAI: 'azure-openai', AzureOpenAI: 'azure-openai', AzureOpenAIEmbeddings: 'azure-openai' } as const;
+
+/** Wrapper classes of multi-provider packages (LangChain, LlamaIndex), by name. */
+export const CLASS_PROVIDERS: Readonly<Record<string, ProviderId | null>> = {
+  ChatOpenAI: 'openai', OpenAI: 'openai', OpenAIEmbeddings: 'openai', OpenAIEmbedding: 'openai', OpenAIChat: 'openai',
+  AzureChatOpenAI: 'azure-openai', AzureOpenAI: 'azure-openai', AzureOpenAIEmbeddings: 'azure-openai', AzureOpenAIEmbedding: 'azure-openai',
+  ChatAnthropic: 'anthropic', Anthropic: 'anthropic', AnthropicLLM: 'anthropic',
+  ChatGoogleGenerativeAI: 'google-gemini', GoogleGenerativeAI: 'google-gemini', GoogleGenerativeAIEmbeddings: 'google-gemini',
+  Gemini: 'google-gemini', GeminiEmbedding: 'google-gemini', GoogleGenAI: 'google-gemini', GoogleGenAIEmbedding: 'google-gemini',
+  ChatVertexAI: 'google-vertex', VertexAI: 'google-vertex', VertexAIEmbeddings: 'google-vertex', Vertex: 'google-vertex', ChatAnthropicVertex: 'google-vertex',
+  ChatBedrock: 'aws-bedrock', ChatBedrockConverse: 'aws-bedrock', BedrockChat: 'aws-bedrock', Bedrock: 'aws-bedrock', BedrockLLM: 'aws-bedrock', BedrockEmbeddings: 'aws-bedrock', BedrockConverse: 'aws-bedrock',
+  ChatMistralAI: 'mistral', MistralAI: 'mistral', MistralAIEmbeddings: 'mistral', MistralAIEmbedding: 'mistral',
+  ChatCohere: 'cohere', Cohere: 'cohere', CohereEmbeddings: 'cohere', CohereEmbedding: 'cohere', CohereRerank: 'cohere',
+  ChatGroq: 'groq', Groq: 'groq',
+  ChatTogether: 'together', Together: 'together', TogetherLLM: 'together', TogetherEmbeddings: 'together', TogetherEmbedding: 'together', ChatTogetherAI: 'together', TogetherAI: 'together', TogetherAIEmbeddings: 'together',
+  ChatOllama: 'ollama', Ollama: 'ollama', OllamaLLM: 'ollama', OllamaEmbeddings: 'ollama', OllamaEmbedding: 'ollama',
+  HuggingFaceEndpoint: 'huggingface-inference', HuggingFaceHub: 'huggingface-inference', HuggingFaceInferenceAPI: 'huggingface-inference',
+  HuggingFaceInference: 'huggingface-inference', HuggingFaceInferenceAPIEmbeddings: 'huggingface-inference',
+  HuggingFaceEndpointEmbeddings: 'huggingface-inference', HuggingFaceInferenceEmbeddings: 'huggingface-inference',
+  HuggingFaceEmbeddings: null, HuggingFaceEmbedding: null, HuggingFacePipeline: null, HuggingFaceLLM: null,
+};
+
+/** LlamaIndex integration packages: `llama_index.llms.<x>` / `llama_index.embeddings.<x>`. */
+const LLAMA_INDEX: ReadonlyArray<[string, ProviderId]> = [
+  ['openai', 'openai'], ['openai_like', 'openai'], ['azure_openai', 'azure-openai'], ['anthropic', 'anthropic'],
+  ['gemini', 'google-gemini'], ['google_genai', 'google-gemini'], ['vertex', 'google-vertex'], ['bedrock', 'aws-bedrock'],
+  ['bedrock_converse', 'aws-bedrock'], ['mistralai', 'mistral'], ['cohere', 'cohere'], ['groq', 'groq'], ['together', 'together'],
+  ['ollama', 'ollama'], ['huggingface_api', 'huggingface-inference'],
+];
+
+const PY_RULES: ModuleRule[] = [
+  { module: 'openai', sdk: 'openai', provider: 'openai', classes: AZURE },
+  {
+    module: 'anthropic', sdk: 'anthropic', provider: 'anthropic',
+    classes: { AnthropicBedrock: 'aws-bedrock', AsyncAnthropicBedrock: 'aws-bedrock', AnthropicVertex: 'google-vertex', AsyncAnthropicVertex: 'google-vertex' },
+  },
+  { module: 'google.generativeai', sdk: 'google-generativeai', provider: 'google-gemini' },
+  { module: 'google.genai', sdk: 'google-genai', provider: 'google-gemini' },
+  { module: 'google.ai.generativelanguage', sdk: 'google-ai-generativelanguage', provider: 'google-gemini' },
+  { module: 'vertexai', sdk: 'google-cloud-aiplatform', provider: 'google-vertex' },
+  { module: 'google.cloud.aiplatform', sdk: 'google-cloud-aiplatform', provider: 'google-vertex' },
+  { module: 'mistralai', sdk: 'mistralai', provider: 'mistral' },
+  { module: 'cohere', sdk: 'cohere', provider: 'cohere' },
+  { module: 'groq', sdk: 'groq', provider: 'groq' },
+  { module: 'together', sdk: 'together', provider: 'together' },
+  { module: 'ollama', sdk: 'ollama', provider: 'ollama' },
+  {
+    module: 'huggingface_hub', sdk: 'huggingface-hub',
+    classes: { InferenceClient: 'huggingface-inference', AsyncInferenceClient: 'huggingface-inference', InferenceApi: 'huggingface-inference' },
+  },
+  { module: 'langchain_openai', sdk: 'langchain-openai', provider: 'openai', classes: LC_AZURE },
+  { module: 'langchain_anthropic', sdk: 'langchain-anthropic', provider: 'anthropic' },
+  { module: 'langchain_google_genai', sdk: 'langchain-google-genai', provider: 'google-gemini' },
+  { module: 'langchain_google_vertexai', sdk: 'langchain-google-vertexai', provider: 'google-vertex' },
+  { module: 'langchain_aws', sdk: 'langchain-aws', provider: 'aws-bedrock' },
+  { module: 'langchain_mistralai', sdk: 'langchain-mistralai', provider: 'mistral' },
+  { module: 'langchain_cohere', sdk: 'langchain-cohere', provider: 'cohere' },
+  { module: 'langchain_groq', sdk: 'langchain-groq', provider: 'groq' },
+  { module: 'langchain_together', sdk: 'langchain-together', provider: 'together' },
+  { module: 'langchain_ollama', sdk: 'langchain-ollama', provider: 'ollama' },
+  { module: 'langchain_huggingface', sdk: 'langchain-huggingface', byClass: true },
+  { module: 'langchain_community', sdk: 'langchain-community', byClass: true },
+  { module: 'langchain', sdk: 'langchain', byClass: true },
+  { module: 'llama_index.llms', sdk: 'llama-index', byClass: true },
+  ...LLAMA_INDEX.flatMap(([suffix, provider]) =>
+    ['llms', 'embeddings', 'multi_modal_llms'].map((kind) => ({ module: `llama_index.${kind}.${suffix}`, sdk: 'llama-index', provider })),
+  ),
+];
+
+const AI_SDK: ReadonlyArray<[string, ProviderId]> = [
+  ['@ai-sdk/openai', 'openai'], ['@ai-sdk/azure', 'azure-openai'], ['@ai-sdk/anthropic', 'anthropic'], ['@ai-sdk/google', 'google-gemini'],
+  ['@ai-sdk/google-vertex', 'google-vertex'], ['@ai-sdk/amazon-bedrock', 'aws-bedrock'], ['@ai-sdk/mistral', 'mistral'],
+  ['@ai-sdk/cohere', 'cohere'], ['@ai-sdk/groq', 'groq'], ['@ai-sdk/togetherai', 'together'], ['ollama-ai-provider', 'ollama'],
+  ['ollama-ai-provider-v2', 'ollama'],
+];
+const LC_JS: ReadonlyArray<[string, ProviderId]> = [
+  ['@langchain/anthropic', 'anthropic'], ['@langchain/google-genai', 'google-gemini'], ['@langchain/google-vertexai', 'google-vertex'],
+  ['@langchain/aws', 'aws-bedrock'], ['@langchain/mistralai', 'mistral'], ['@langchain/cohere', 'cohere'], ['@langchain/groq', 'groq'],
+  ['@langchain/ollama', 'ollama'],
+];
+
+const JS_RULES: ModuleRule[] = [
+  { module: 'openai', sdk: 'openai', provider: 'openai', classes: AZURE },
+  { module: '@anthropic-ai/sdk', sdk: '@anthropic-ai/sdk', provider: 'anthropic' },
+  { module: '@anthropic-ai/bedrock-sdk', sdk: '@anthropic-ai/bedrock-sdk', provider: 'aws-bedrock' },
+  { module: '@anthropic-ai/vertex-sdk', sdk: '@anthropic-ai/vertex-sdk', provider: 'google-vertex' },
+  { module: '@google/generative-ai', sdk: '@google/generative-ai', provider: 'google-gemini' },
+  { module: '@google/genai', sdk: '@google/genai', provider: 'google-gemini' },
+  { module: '@google-cloud/vertexai', sdk: '@google-cloud/vertexai', provider: 'google-vertex' },
+  { module: '@google-cloud/aiplatform', sdk: '@google-cloud/aiplatform', provider: 'google-vertex' },
+  { module: '@aws-sdk/client-bedrock-runtime', sdk: '@aws-sdk/client-bedrock-runtime', provider: 'aws-bedrock' },
+  { module: '@aws-sdk/client-bedrock-agent-runtime', sdk: '@aws-sdk/client-bedrock-agent-runtime', provider: 'aws-bedrock' },
+  { module: '@mistralai/mistralai', sdk: '@mistralai/mistralai', provider: 'mistral' },
+  { module: 'cohere-ai', sdk: 'cohere-ai', provider: 'cohere' },
+  { module: 'groq-sdk', sdk: 'groq-sdk', provider: 'groq' },
+  { module: 'together-ai', sdk: 'together-ai', provider: 'together' },
+  { module: 'ollama', sdk: 'ollama', provider: 'ollama' },
+  { module: '@huggingface/inference', sdk: '@huggingface/inference', provider: 'huggingface-inference' },
+  { module: '@langchain/openai', sdk: '@langchain/openai', provider: 'openai', classes: LC_AZURE },
+  ...LC_JS.map(([module, provider]) => ({ module, sdk: module, provider })),
+  { module: '@langchain/community', sdk: '@langchain/community', byClass: true },
+  { module: 'langchain', sdk: 'langchain', byClass: true },
+  { module: 'llamaindex', sdk: 'llamaindex', byClass: true },
+  { module: '@llamaindex/openai', sdk: '@llamaindex/openai', provider: 'openai' },
+  { module: '@llamaindex/anthropic', sdk: '@llamaindex/anthropic', provider: 'anthropic' },
+  { module: '@llamaindex/ollama', sdk: '@llamaindex/ollama', provider: 'ollama' },
+  { module: '@llamaindex/groq', sdk: '@llamaindex/groq', provider: 'groq' },
+  { module: '@llamaindex/mistral', sdk: '@llamaindex/mistral', provider: 'mistral' },
+  ...AI_SDK.map(([module, provider]) => ({ module, sdk: module, provider, positionalModel: true })),
+];
+
+export interface Classified {
+  readonly provider: ProviderId;
+  readonly sdk: string;
+  /** The class that decided the provider, else the member right below the module (`OpenAI`, `chat`). */
+  readonly member: string;
+  /** Members after the module, e.g. ['chat','completions','create']. */
+  readonly members: readonly string[];
+  readonly positionalModel: boolean;
+}
+
+/** The provider a module member belongs to, if any. */
+export function classify(lang: Lang, module: string, path: readonly string[]): Classified | undefined {
+  const sep = lang === 'py' ? '.' : '/';
+  // Python: `from google import genai` imports the module `google.genai`.
+  const full = lang === 'py' ? [module, ...path].join('.') : module;
+  let best: ModuleRule | undefined;
+  for (const r of lang === 'py' ? PY_RULES : JS_RULES) {
+    if ((full === r.module || full.startsWith(r.module + sep)) && (best === undefined || r.module.length > best.module.length)) best = r;
+  }
+  if (best === undefined) return undefined;
+  const members = lang === 'py' ? full.slice(best.module.length).split('.').filter((s) => s !== '') : [...path];
+  // The class may sit below a submodule: `from langchain.chat_models import ChatOpenAI`.
+  const table = best.byClass === true ? CLASS_PROVIDERS : (best.classes ?? {});
+  const at = members.findIndex((m) => Object.hasOwn(table, m));
+  const provider = at >= 0 ? table[members[at] as string] : best.byClass === true ? undefined : best.provider;
+  if (provider === undefined || provider === null) return undefined;
+  const member = members[Math.max(at, 0)] ?? '';
+  return { provider, sdk: best.sdk, member, members, positionalModel: best.positionalModel === true };
+}
+
+const LOOPBACK = /^(?:localhost|127\.\d+\.\d+\.\d+|0\.0\.0\.0|\[::1\]|::1|host\.docker\.internal)$/i;
+const PRIVATE = /^(?:10\.\d+\.\d+\.\d+|192\.168\.\d+\.\d+|172\.(?:1[6-9]|2\d|3[01])\.\d+\.\d+)$/;
+
+export function isLoopbackHost(host: string): boolean {
+  return LOOPBACK.test(host);
+}
+
+/** A host on this machine or network (or a compose service name): a self-hosted server. */
+export function isSelfHostedHost(host: string): boolean {
+  return LOOPBACK.test(host) || PRIVATE.test(host) || !host.includes('.');
+}
+
+/** The provider an API URL belongs to, from its host (and Ollama's well-known port). */
+export function hostProvider(url: URL): ProviderId | undefined {
+  const host = url.hostname.toLowerCase();
+  if (url.port === '11434') return 'ollama';
+  if (host === 'api.openai.com') return 'openai';
+  if (host.endsWith('.openai.azure.com')) return 'azure-openai';
+  if (host === 'api.anthropic.com') return 'anthropic';
+  if (host === 'generativelanguage.googleapis.com') return 'google-gemini';
+  if (host === 'aiplatform.googleapis.com' || host.endsWith('-aiplatform.googleapis.com')) return 'google-vertex';
+  if (/^bedrock(?:-runtime|-agent-runtime)?\.[a-z0-9-]+\.amazonaws\.com$/.test(host)) return 'aws-bedrock';
+  if (host === 'api.mistral.ai') return 'mistral';
+  if (host === 'api.cohere.com' || host === 'api.cohere.ai') return 'cohere';
+  if (host === 'api.groq.com') return 'groq';
+  if (host === 'api.together.xyz' || host === 'api.together.ai') return 'together';
+  if (host === 'api-inference.huggingface.co' || host === 'router.huggingface.co' || host.endsWith('.endpoints.huggingface.cloud')) {
+    return 'huggingface-inference';
+  }
+  return undefined;
+}
