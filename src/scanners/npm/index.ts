@@ -1,0 +1,55 @@
+/**
+ * Node dependency manifests: package.json, package-lock.json and
+ * npm-shrinkwrap.json (lockfileVersion 2 and 3; 1 read from its tree). Each
+ * dependency is a `package` asset `package:npm:<name>` (scoped:
+ * `group` = `@scope`, `name` = the rest); `version` only for an exact
+ * version or a lock entry, otherwise the range is `pkg.versionRange`.
+ * Nothing under `node_modules/` is claimed.
+ *
+ * Props emitted:
+ * - `manifest`: the file's basename.
+ * - `peer`: a peer dependency.
+ * - `direct`: a lock entry the root package lists itself (v2/v3 only).
+ * - `alias`: the key an `npm:` alias installs the package under.
+ * - `source_url`: credential-free git or tarball URL (registry tarballs are not recorded).
+ * - `vcs_ref`: the `#ref` of a git dependency (`#semver:` ranges are not refs).
+ * - `local_path`: the path of a `file:` / `link:` / `portal:` dependency.
+ * - `other_versions`: further versions of the same package in this file (nested copies).
+ * - `ai_category`: see `src/util/ai-packages.ts`.
+ */
+import type { SourceScan } from '../../types.js';
+import { isVendoredPath } from '../pip/paths.js';
+import type { SourceScanContext, SourceScanner } from '../types.js';
+import { scanPackageJson } from './package-json.js';
+import { scanPackageLock } from './package-lock.js';
+
+export { classifyNpmSpec, exactSemver, integrityHashes } from './spec.js';
+
+const NAME = 'npm';
+/** package-lock.json of a large monorepo runs to tens of MB. */
+const MAX_BYTES = 64 * 1024 * 1024;
+
+const LOCKS = new Set(['package-lock.json', 'npm-shrinkwrap.json']);
+
+function baseName(path: string): string {
+  return path.split('/').pop() ?? '';
+}
+
+export function claims(path: string): boolean {
+  if (typeof path !== 'string' || isVendoredPath(path)) return false;
+  const base = baseName(path);
+  return base === 'package.json' || LOCKS.has(base);
+}
+
+export function scan(text: string, ctx: SourceScanContext): SourceScan {
+  try {
+    if (LOCKS.has(baseName(ctx.path))) return scanPackageLock(text, ctx.path, NAME);
+    if (baseName(ctx.path) === 'package.json') return scanPackageJson(text, ctx.path, NAME);
+    return { assets: [], relationships: [], issues: [] };
+  } catch {
+    // Defensive: the parsers are written not to throw; a bug must not stop the scan.
+    return { assets: [], relationships: [], issues: [{ path: ctx.path, scanner: NAME, message: 'internal error while reading the manifest' }] };
+  }
+}
+
+export const scanner: SourceScanner = { name: NAME, claims, maxBytes: MAX_BYTES, scan };

@@ -1,0 +1,96 @@
+/**
+ * Python dependency manifests and lock files: pip requirements files,
+ * pyproject.toml (PEP 621, PEP 735, Poetry, uv/PDM dev lists), poetry.lock,
+ * uv.lock, Pipfile and Pipfile.lock. Each dependency is a `package` asset
+ * `package:pypi:<PEP 503 name>`; `version` only for an exact pin or a lock
+ * entry, otherwise the range is `pkg.versionRange`.
+ *
+ * Props emitted:
+ * - `manifest`: the file's basename.
+ * - `extras`: sorted extras requested (`pkg[a,b]`).
+ * - `marker`: the PEP 508 environment marker as written.
+ * - `source_url`: credential-free URL of a URL or VCS requirement (pip form `git+https://…@ref`).
+ * - `vcs_ref`: the commit, tag or branch a VCS requirement names.
+ * - `editable`: installed with `-e`.
+ * - `dependency_group`: extra, PEP 735 / Poetry / PDM group or Pipfile category name.
+ * - `constraint`: listed in a constraints file (a pin, not necessarily installed).
+ * - `other_versions`: further versions of the same package in this file (markers, forks).
+ * - `ai_category`: see `src/util/ai-packages.ts`, when the package is an AI framework or SDK.
+ */
+import type { SourceScan } from '../../types.js';
+import type { SourceScanner } from '../types.js';
+import { isVendoredPath } from './paths.js';
+import { scanPipfile, scanPipfileLock } from './pipfile.js';
+import { scanPoetryLock } from './poetry-lock.js';
+import { scanPyproject } from './pyproject.js';
+import { scanRequirementsFile } from './requirements-file.js';
+import { scanUvLock } from './uv-lock.js';
+
+export { parseRequirementLine, parseRequirement, exactVersion } from './requirement.js';
+export type { Requirement, RequirementLine } from './requirement.js';
+export { logicalLines } from './requirements-file.js';
+export { sanitizeUrl } from './url.js';
+
+const NAME = 'pip';
+/** Lock files of large projects reach tens of MB. */
+const MAX_BYTES = 64 * 1024 * 1024;
+
+type Kind = 'requirements' | 'pyproject' | 'poetry-lock' | 'uv-lock' | 'pipfile' | 'pipfile-lock';
+
+const EXACT: Readonly<Record<string, Kind>> = {
+  'pyproject.toml': 'pyproject',
+  'poetry.lock': 'poetry-lock',
+  'uv.lock': 'uv-lock',
+  pipfile: 'pipfile',
+  'pipfile.lock': 'pipfile-lock',
+};
+
+/** Which manifest a path is, or undefined when the scanner does not want it. */
+export function manifestKind(path: string): Kind | undefined {
+  if (typeof path !== 'string' || isVendoredPath(path)) return undefined;
+  const parts = path.split('/');
+  const base = (parts[parts.length - 1] ?? '').toLowerCase();
+  const exact = EXACT[base];
+  if (exact !== undefined) return exact;
+  if (!/\.(txt|in)$/.test(base)) return undefined;
+  const parent = (parts[parts.length - 2] ?? '').toLowerCase();
+  if (
+    /^requirements/.test(base) ||
+    /[-_.]requirements\.(txt|in)$/.test(base) ||
+    /^constraints.*\.txt$/.test(base) ||
+    parent === 'requirements'
+  ) {
+    return 'requirements';
+  }
+  return undefined;
+}
+
+export function claims(path: string): boolean {
+  return manifestKind(path) !== undefined;
+}
+
+export function scan(text: string, ctx: Parameters<SourceScanner['scan']>[1]): SourceScan {
+  try {
+    switch (manifestKind(ctx.path)) {
+      case 'requirements':
+        return scanRequirementsFile(text, ctx, NAME, claims);
+      case 'pyproject':
+        return scanPyproject(text, ctx.path, NAME);
+      case 'poetry-lock':
+        return scanPoetryLock(text, ctx.path, NAME);
+      case 'uv-lock':
+        return scanUvLock(text, ctx.path, NAME);
+      case 'pipfile':
+        return scanPipfile(text, ctx.path, NAME);
+      case 'pipfile-lock':
+        return scanPipfileLock(text, ctx.path, NAME);
+      case undefined:
+        return { assets: [], relationships: [], issues: [] };
+    }
+  } catch {
+    // Defensive: the parsers are written not to throw; a bug must not stop the scan.
+    return { assets: [], relationships: [], issues: [{ path: ctx.path, scanner: NAME, message: 'internal error while reading the manifest' }] };
+  }
+}
+
+export const scanner: SourceScanner = { name: NAME, claims, maxBytes: MAX_BYTES, scan };
