@@ -11,13 +11,17 @@ import { classify, type Candidate } from './discover/classify.js';
 import { walk, type WalkedFile } from './discover/walk.js';
 import { MlbomError } from './errors.js';
 import { sha256File } from './hash/sha256.js';
+import { chatTemplatePrompts } from './resolve/chat-templates.js';
+import { dataFileAssets } from './resolve/data-files.js';
 import { groupModels, type ScannedFile } from './resolve/group.js';
+import { mergeAssets, resolveLocalPath } from './resolve/merge.js';
+import { runSourceScanners } from './scanners/run.js';
 import { huggingfacePurl } from './scanners/hf-model-dir/index.js';
-import { CLAIMED_FORMAT, FILE_SCANNERS } from './scanners/registry.js';
-import type { Asset, FileScan, Inventory, Issue, RootInfo } from './types.js';
+import { CLAIMED_FORMAT, FILE_SCANNERS, SOURCE_SCANNERS } from './scanners/registry.js';
+import type { Asset, FileScan, Inventory, Issue, Relationship, RootInfo } from './types.js';
 import { openFileSource } from './util/byte-source.js';
 import { mapLimit } from './util/pool.js';
-import { compareCodePoints, sortedBy } from './util/sort.js';
+import { compareCodePoints } from './util/sort.js';
 
 export interface ScanOptions {
   /** fast-glob patterns to leave out, relative to the root. */
@@ -59,6 +63,10 @@ export async function scan(dir: string, options: ScanOptions = {}): Promise<Inve
   report(scanned.filter((s) => !s.scan.parsed).map((s) => ({ path: s.file.path, scanner: s.scanner, message: s.scan.reason ?? 'could not be parsed' })));
 
   const byPath = new Map(walked.files.map((f) => [f.path, f]));
+  const exists = pathExists(walked.files);
+  const sources = await runSourceScanners(walked.files, SOURCE_SCANNERS, exists);
+  report(sources.issues);
+
   const grouped = await groupModels({
     files: walked.files,
     scanned,
@@ -66,15 +74,52 @@ export async function scan(dir: string, options: ScanOptions = {}): Promise<Inve
     readText: async (p) => readSmallText(byPath.get(p)),
   });
   report(grouped.issues);
+  const templates = chatTemplatePrompts(grouped.templates);
+
+  const dataIssues: Issue[] = [];
+  const referenced = referencedPaths(sources.assets, exists);
+  const dataFiles = await dataFileAssets(walked.files, referenced, sources.assets, dataIssues);
+  report(dataIssues);
+
+  const merged = mergeAssets(
+    [...grouped.assets, ...cardDatasets(grouped.assets), ...sources.assets, ...templates.assets, ...dataFiles],
+    [...sources.relationships, ...templates.relationships, ...promptModelLinks(sources.assets)],
+  );
 
   const hashIssues: Issue[] = [];
   // A file that could not even be opened for its header has been reported already.
   const unreadable = new Set(candidates.filter((c) => c.unreadable !== undefined).map((c) => c.file.path));
-  await hashAssets(grouped.assets, byPath, unreadable, hashIssues);
+  await hashAssets(merged.assets, byPath, unreadable, hashIssues);
   report(hashIssues);
 
-  const assets = [...grouped.assets, ...cardDatasets(grouped.assets)];
-  return { root: await rootInfo(absRoot, options), assets: sortedBy(assets, (a) => a.id), issues };
+  return { root: await rootInfo(absRoot, options), assets: merged.assets, relationships: merged.relationships, issues };
+}
+
+/** A set of every file and folder path in the walk, for scanners that link relative paths. */
+function pathExists(files: readonly WalkedFile[]): (path: string) => boolean {
+  const all = new Set<string>(['.']);
+  for (const f of files) {
+    all.add(f.path);
+    for (let i = f.path.indexOf('/'); i !== -1; i = f.path.indexOf('/', i + 1)) all.add(f.path.slice(0, i));
+  }
+  return (p) => all.has(p.replace(/^\.\//, '').replace(/\/+$/, ''));
+}
+
+/** Data files that code or config names by path; they are datasets wherever they sit. */
+function referencedPaths(assets: readonly Asset[], exists: (p: string) => boolean): Set<string> {
+  const out = new Set<string>();
+  for (const a of assets) {
+    if (a.kind !== 'dataset' || a.localPath === undefined) continue;
+    for (const p of resolveLocalPath(a.localPath, a.locations[0]?.path ?? '')) if (exists(p)) out.add(p);
+  }
+  return out;
+}
+
+/** A chat_template.jinja beside a model folder targets that model (prompt-files records the folder). */
+function promptModelLinks(assets: readonly Asset[]): Relationship[] {
+  return assets
+    .filter((a) => a.kind === 'prompt' && typeof a.props['model_dir'] === 'string')
+    .map((a) => ({ from: a.id, to: `model:${a.props['model_dir'] as string}`, type: 'targets' as const }));
 }
 
 async function assertDirectory(absRoot: string): Promise<void> {
@@ -166,6 +211,7 @@ function cardDatasets(models: readonly Asset[]): Asset[] {
         locations: [{ path: location }],
         files: [],
         props: { source: 'model-card' },
+        confidence: 0.9,
         model: {},
         parsed: true,
       });

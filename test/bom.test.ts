@@ -49,7 +49,7 @@ function dataset(): Asset {
   };
 }
 
-const inventory: Inventory = { root: { name: 'demo', version: '1.0.0', absPath: '/x' }, assets: [model(), dataset()], issues: [] };
+const inventory: Inventory = { root: { name: 'demo', version: '1.0.0', absPath: '/x' }, assets: [model(), dataset()], relationships: [], issues: [] };
 
 describe('bom: build and serialize', () => {
   for (const specVersion of SPEC_VERSIONS) {

@@ -16,18 +16,39 @@ function sha256sum(path: string): string {
 }
 
 describe('cli: scan', () => {
-  it('scans the demo project into a valid ML-BOM with one model per model', async () => {
+  it('scans the demo project into a valid ML-BOM: every model, dataset, prompt, service and package, in one graph', async () => {
     const { code, stdout, stderr } = await runCli(['scan', demo, '--reproducible']);
     assert.equal(code, 0, stderr);
     assert.deepEqual(await schemaErrors(stdout), []);
     const bom: Json = JSON.parse(stdout);
-    const models = bom.components.filter((c: Json) => c.type === 'machine-learning-model');
-    assert.deepEqual(models.map((c: Json) => c['bom-ref']), [
+    const kind = (c: Json): string | undefined => c.properties?.find((p: Json) => p.name === 'mlbom:asset_kind')?.value;
+    const refs = (k: string): string[] => bom.components.filter((c: Json) => kind(c) === k).map((c: Json) => c['bom-ref']);
+    assert.deepEqual(refs('model'), [
+      'model:anthropic:claude-3-5-haiku-20241022',
+      'model:hf:Xenova/distilbert-base-uncased-finetuned-sst-2-english',
+      'model:hf:sentence-transformers/all-MiniLM-L6-v2',
       'model:models/demo-chat-q4_k_m.gguf',
       'model:models/intent-classifier.onnx',
       'model:models/legacy/churn-model.pkl',
       'model:models/sentiment-bert',
+      'model:openai:gpt-4o-mini',
     ]);
+    assert.deepEqual(refs('dataset'), ['dataset:data/tickets-eval.jsonl', 'dataset:data/tickets-train.csv', 'dataset:hf:stanfordnlp/sst2']);
+    assert.deepEqual(refs('prompt'), ['prompt:models/demo-chat-q4_k_m.gguf#chat_template', 'prompt:prompts/support-reply.prompt', 'prompt:prompts/triage.j2']);
+    assert.deepEqual(bom.services.map((s: Json) => s['bom-ref']), ['service:anthropic', 'service:openai']);
+    assert.equal(refs('package').length, 14);
+    // Local models are models; code references to them are evidence, not second components.
+    const bert = bom.components.find((c: Json) => c['bom-ref'] === 'model:models/sentiment-bert');
+    assert.deepEqual(bert.evidence.occurrences.map((o: Json) => `${o.location}:${o.line ?? ''}`), ['models/sentiment-bert:', 'src/app.py:10', 'src/app.py:11']);
+    // The pinned embedder's revision is its version; the graph links what uses what.
+    const embedder = bom.components.find((c: Json) => c['bom-ref'] === 'model:hf:sentence-transformers/all-MiniLM-L6-v2');
+    assert.equal(embedder.purl, 'pkg:huggingface/sentence-transformers/all-MiniLM-L6-v2@8b3219a92973c328a8e22fadcfa821b5dc75636a');
+    const deps = new Map(bom.dependencies.map((d: Json) => [d.ref, d.dependsOn ?? []]));
+    assert.deepEqual(deps.get('service:openai'), ['model:openai:gpt-4o-mini']);
+    assert.deepEqual(deps.get('prompt:prompts/support-reply.prompt'), ['model:openai:gpt-4o-mini']);
+    assert.deepEqual(deps.get('model:models/sentiment-bert'), ['dataset:hf:stanfordnlp/sst2']);
+    assert.deepEqual(deps.get('prompt:models/demo-chat-q4_k_m.gguf#chat_template'), ['model:models/demo-chat-q4_k_m.gguf']);
+    assert.equal((deps.get('project:acme-support-assistant') as string[]).length, bom.components.length + bom.services.length);
     assert.equal(bom.metadata.component.name, 'acme-support-assistant');
     assert.equal(bom.metadata.component.version, '0.3.0');
     assert.equal(bom.specVersion, '1.6');
@@ -38,6 +59,7 @@ describe('cli: scan', () => {
     const bom: Json = JSON.parse(stdout);
     const hashes = new Map<string, string>();
     const visit = (c: Json): void => {
+      if (c.type !== 'machine-learning-model' && c.type !== 'file') return;
       const loc = c.evidence?.occurrences?.[0]?.location;
       const sha = c.hashes?.find((h: Json) => h.alg === 'SHA-256')?.content;
       if (loc !== undefined && sha !== undefined) hashes.set(loc, sha);

@@ -2,14 +2,15 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { FILE_SCANNERS, FOLDER_SCANNERS } from '../src/scanners/registry.js';
+import { FILE_SCANNERS, FOLDER_SCANNERS, SOURCE_SCANNERS } from '../src/scanners/registry.js';
+import { compareCodePoints } from '../src/util/sort.js';
 import { repoRoot } from './helpers.js';
 
-const scannerDirs = readdirSync(join(repoRoot, 'src', 'scanners')).filter((d) => statSync(join(repoRoot, 'src', 'scanners', d)).isDirectory()).sort();
+const scannerDirs = readdirSync(join(repoRoot, 'src', 'scanners')).filter((d) => statSync(join(repoRoot, 'src', 'scanners', d)).isDirectory()).sort(compareCodePoints);
 
 describe('meta: every scanner folder is registered, tested and has fixtures', () => {
   it('registers each folder under src/scanners/ exactly once', () => {
-    const registered = [...FILE_SCANNERS.map((s) => s.name), ...FOLDER_SCANNERS].sort();
+    const registered = [...FILE_SCANNERS.map((s) => s.name), ...SOURCE_SCANNERS.map((s) => s.name), ...FOLDER_SCANNERS].sort(compareCodePoints);
     assert.deepEqual(registered, scannerDirs);
   });
 

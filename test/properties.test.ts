@@ -17,6 +17,7 @@ describe('docs/PROPERTIES.md', () => {
       for (const child of c.components ?? []) visit(child as typeof c);
     };
     bom.components.forEach(visit);
+    (bom.services ?? []).forEach(visit);
     const doc = await readFile(`${repoRoot}/docs/PROPERTIES.md`, 'utf8');
     const documented = new Set([...doc.matchAll(/`(mlbom:[a-z0-9_]+)`/g)].map((m) => m[1]));
     const missing = [...names].filter((n) => !documented.has(n)).sort();

@@ -57,7 +57,7 @@ describe('scan: one component per model, for every format', () => {
       const text = serializeBom(buildBom(inv), { format: 'json', specVersion: '1.6' });
       assert.equal((await validateBomText(text)).valid, true);
       const comps: Comp[] = JSON.parse(text).components;
-      const got = comps.map((c) => `${c['bom-ref']} ${c.type} ${prop(c, 'format') ?? prop(c, 'model_layout')}`);
+      const got = comps.filter((c) => prop(c, 'asset_kind') === 'model').map((c) => `${c['bom-ref']} ${c.type} ${prop(c, 'format') ?? prop(c, 'model_layout')}`);
       assert.deepEqual(got, [
         'model:coreml/Demo.mlpackage machine-learning-model mlpackage',
         'model:coreml/tiny.mlmodel machine-learning-model coreml',
@@ -76,6 +76,8 @@ describe('scan: one component per model, for every format', () => {
         'model:tf-savedmodel/model machine-learning-model savedmodel',
         'model:tflite/tiny.tflite machine-learning-model tflite',
       ]);
+      // The GGUF's chat template is a prompt of its own that targets the model.
+      assert.deepEqual(comps.filter((c) => prop(c, 'asset_kind') === 'prompt').map((c) => c['bom-ref']), ['prompt:gguf/tiny-llama.gguf#chat_template']);
       // Shards and their index are one model with three files, parameters summed across shards.
       const sharded = comps.find((c) => c['bom-ref'].startsWith('model:safetensors/sharded')) as Comp;
       assert.deepEqual(sharded.components?.map((c) => c['bom-ref']), [

@@ -40,7 +40,37 @@ export interface OccurrenceExt {
   readonly line?: number;
 }
 
+export type IdentityField = 'group' | 'name' | 'version' | 'purl' | 'hash';
+export type IdentityTechnique =
+  | 'source-code-analysis'
+  | 'binary-analysis'
+  | 'manifest-analysis'
+  | 'filename'
+  | 'hash-comparison'
+  | 'other';
+
+/** `evidence.identity`: how sure mlbom is of the component's identity, and how it knows. */
+export interface IdentityExt {
+  readonly field: IdentityField;
+  /** 0..1 */
+  readonly confidence: number;
+  readonly technique: IdentityTechnique;
+}
+
+export interface ServiceDataFlowExt {
+  readonly flow: 'inbound' | 'outbound' | 'bi-directional' | 'unknown';
+  readonly classification: string;
+}
+
+export interface ServiceExt {
+  readonly endpoints?: readonly string[];
+  readonly authenticated?: boolean;
+  readonly trustBoundary?: boolean;
+  readonly data?: readonly ServiceDataFlowExt[];
+}
+
 export interface ComponentExt {
+  identity?: IdentityExt;
   modelCard?: ModelCardExt;
   data?: ComponentDataExt;
   occurrences?: readonly OccurrenceExt[];
@@ -51,6 +81,15 @@ export interface ComponentExt {
 /** The side table. A WeakMap so a dropped BOM frees its extras. */
 export class ExtensionTable {
   readonly #components = new WeakMap<Models.Component, ComponentExt>();
+  readonly #services = new WeakMap<Models.Service, ServiceExt>();
+
+  forService(s: Models.Service): ServiceExt | undefined {
+    return this.#services.get(s);
+  }
+
+  setService(s: Models.Service, ext: ServiceExt): void {
+    this.#services.set(s, { ...this.#services.get(s), ...ext });
+  }
 
   forComponent(c: Models.Component): ComponentExt | undefined {
     return this.#components.get(c);

@@ -5,8 +5,8 @@
  */
 import { Serialize, type Models } from '@cyclonedx/cyclonedx-library';
 import type { SpecProtocol } from './spec-features.js';
-import type { ComponentDataExt, ExtensionTable, ModelCardExt, OccurrenceExt } from './extensions.js';
-import { supportsOccurrenceLine } from './spec-features.js';
+import type { ComponentDataExt, ExtensionTable, IdentityExt, ModelCardExt, OccurrenceExt } from './extensions.js';
+import { identityIsList, supportsOccurrenceLine } from './spec-features.js';
 
 type JsonObject = Record<string, unknown>;
 type NormalizerOptions = Parameters<Serialize.JSON.Normalize.ComponentNormalizer['normalize']>[1];
@@ -21,6 +21,31 @@ export class ExtendedJsonFactory extends Serialize.JSON.Normalize.Factory {
 
   override makeForComponent(): Serialize.JSON.Normalize.ComponentNormalizer {
     return new ExtendedComponentNormalizer(this);
+  }
+
+  override makeForService(): Serialize.JSON.Normalize.ServiceNormalizer {
+    return new ExtendedServiceNormalizer(this);
+  }
+}
+
+class ExtendedServiceNormalizer extends Serialize.JSON.Normalize.ServiceNormalizer {
+  override normalize(data: Models.Service, options: NormalizerOptions): Serialize.JSON.Types.Normalized.Service {
+    const base = super.normalize(data, options) as unknown as JsonObject;
+    const ext = (this.factory as ExtendedJsonFactory).extensions.forService(data);
+    if (ext === undefined) return base as unknown as Serialize.JSON.Types.Normalized.Service;
+    // Rebuild in schema order so the extra fields sit beside their neighbours.
+    const { licenses, externalReferences, properties, services, ...head } = base;
+    return {
+      ...head,
+      endpoints: ext.endpoints !== undefined && ext.endpoints.length > 0 ? [...ext.endpoints] : undefined,
+      authenticated: ext.authenticated,
+      'x-trust-boundary': ext.trustBoundary,
+      data: ext.data !== undefined && ext.data.length > 0 ? ext.data.map((d) => ({ flow: d.flow, classification: d.classification })) : undefined,
+      licenses,
+      externalReferences,
+      properties,
+      services,
+    } as unknown as Serialize.JSON.Types.Normalized.Service;
   }
 }
 
@@ -37,9 +62,13 @@ class ExtendedComponentNormalizer extends Serialize.JSON.Normalize.ComponentNorm
         ancestors: ext.ancestors.map((a) => this.normalize(a, options)).filter((a) => a !== undefined),
       };
     }
-    if (ext.occurrences !== undefined && ext.occurrences.length > 0) {
+    const identity = ext.identity === undefined ? undefined : identityJson(ext.identity, spec);
+    const occurrences = ext.occurrences !== undefined && ext.occurrences.length > 0
+      ? ext.occurrences.map((o) => occurrenceJson(o, supportsOccurrenceLine(spec)))
+      : undefined;
+    if (identity !== undefined || occurrences !== undefined) {
       const evidence = (base['evidence'] as JsonObject | undefined) ?? {};
-      base['evidence'] = { ...evidence, occurrences: ext.occurrences.map((o) => occurrenceJson(o, supportsOccurrenceLine(spec))) };
+      base['evidence'] = nonEmpty({ identity, occurrences, ...evidence });
     }
     if (ext.modelCard !== undefined && data.type === 'machine-learning-model') {
       const card = modelCardJson(ext.modelCard);
@@ -50,6 +79,13 @@ class ExtendedComponentNormalizer extends Serialize.JSON.Normalize.ComponentNorm
     }
     return base as unknown as Serialize.JSON.Types.Normalized.Component;
   }
+}
+
+/** 1.5 has a single identity object; 1.6 made it a list. */
+function identityJson(id: IdentityExt, spec: string): unknown {
+  const confidence = Math.round(id.confidence * 100) / 100;
+  const one = { field: id.field, confidence, methods: [{ technique: id.technique, confidence }] };
+  return identityIsList(spec) ? [one] : one;
 }
 
 function occurrenceJson(o: OccurrenceExt, withLine: boolean): JsonObject {

@@ -5,7 +5,7 @@
  */
 import { Serialize, type Models } from '@cyclonedx/cyclonedx-library';
 import type { SpecProtocol } from './spec-features.js';
-import type { ComponentDataExt, ExtensionTable, ModelCardExt, OccurrenceExt } from './extensions.js';
+import type { ComponentDataExt, ExtensionTable, IdentityExt, ModelCardExt, OccurrenceExt } from './extensions.js';
 import { supportsOccurrenceLine } from './spec-features.js';
 
 type Element = Serialize.XML.Types.SimpleXml.Element;
@@ -22,6 +22,31 @@ export class ExtendedXmlFactory extends Serialize.XML.Normalize.Factory {
 
   override makeForComponent(): Serialize.XML.Normalize.ComponentNormalizer {
     return new ExtendedComponentNormalizer(this);
+  }
+
+  override makeForService(): Serialize.XML.Normalize.ServiceNormalizer {
+    return new ExtendedServiceNormalizer(this);
+  }
+}
+
+/** Service children that come after `data` in every supported XSD. */
+const AFTER_SERVICE_DATA = new Set(['licenses', 'externalReferences', 'properties', 'services', 'releaseNotes', 'tags']);
+
+class ExtendedServiceNormalizer extends Serialize.XML.Normalize.ServiceNormalizer {
+  override normalize(data: Models.Service, options: NormalizerOptions, elementName: string): Element {
+    const base = super.normalize(data, options, elementName);
+    const ext = (this.factory as ExtendedXmlFactory).extensions.forService(data);
+    if (ext === undefined) return base;
+    const children: Child[] = [...((base.children ?? []) as Iterable<Child>)];
+    const extra = compact([
+      wrapIfAny('endpoints', (ext.endpoints ?? []).map((e) => el('endpoint', e))),
+      text('authenticated', ext.authenticated === undefined ? undefined : String(ext.authenticated)),
+      text('x-trust-boundary', ext.trustBoundary === undefined ? undefined : String(ext.trustBoundary)),
+      wrapIfAny('data', (ext.data ?? []).map((d) => el('classification', d.classification, { flow: d.flow }))),
+    ]);
+    const at = children.findIndex((c) => c.type === 'element' && AFTER_SERVICE_DATA.has(c.name));
+    children.splice(at === -1 ? children.length : at, 0, ...extra);
+    return { ...base, children };
   }
 }
 
@@ -43,12 +68,15 @@ class ExtendedComponentNormalizer extends Serialize.XML.Normalize.ComponentNorma
       const at = children.findIndex((c) => c.type === 'element' && AFTER_PEDIGREE.has(c.name));
       children.splice(at === -1 ? children.length : at, 0, pedigree);
     }
-    if (ext.occurrences !== undefined && ext.occurrences.length > 0) {
-      // NOTE: mlbom never sets the library's own evidence, so there is no
-      // existing <evidence> element to merge into.
-      const withLine = supportsOccurrenceLine(spec);
-      children.push(el('evidence', [el('occurrences', ext.occurrences.map((o) => occurrenceXml(o, withLine)))]));
-    }
+    // NOTE: mlbom never sets the library's own evidence, so there is no
+    // existing <evidence> element to merge into.
+    const evidence = compact([
+      ext.identity === undefined ? undefined : identityXml(ext.identity),
+      ext.occurrences === undefined || ext.occurrences.length === 0
+        ? undefined
+        : el('occurrences', ext.occurrences.map((o) => occurrenceXml(o, supportsOccurrenceLine(spec)))),
+    ]);
+    if (evidence.length > 0) children.push(el('evidence', evidence));
     if (ext.modelCard !== undefined && data.type === 'machine-learning-model') {
       const card = modelCardXml(ext.modelCard);
       if (card !== undefined) children.push(card);
@@ -70,6 +98,16 @@ function text(name: string, value: string | number | undefined): Element | undef
 
 function compact(items: ReadonlyArray<Element | undefined>): Element[] {
   return items.filter((i): i is Element => i !== undefined);
+}
+
+/** The same element serves 1.5 (one identity) and 1.6+ (a list of one). */
+function identityXml(id: IdentityExt): Element {
+  const confidence = String(Math.round(id.confidence * 100) / 100);
+  return el('identity', [
+    el('field', id.field),
+    el('confidence', confidence),
+    el('methods', [el('method', [el('technique', id.technique), el('confidence', confidence)])]),
+  ]);
 }
 
 function occurrenceXml(o: OccurrenceExt, withLine: boolean): Element {

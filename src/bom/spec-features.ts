@@ -16,3 +16,8 @@ export function specFor(version: SpecVersionString): SpecProtocol {
 export function supportsOccurrenceLine(version: string): boolean {
   return version !== Spec.Version.v1dot5 && version !== Spec.Version.v1dot4;
 }
+
+/** `evidence.identity` became a list in 1.6. */
+export function identityIsList(version: string): boolean {
+  return supportsOccurrenceLine(version);
+}

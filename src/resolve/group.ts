@@ -25,8 +25,18 @@ export interface GroupInput {
   readonly readText: (path: string) => Promise<string | undefined>;
 }
 
+/** A chat template found inside a model (GGUF metadata, tokenizer_config.json, chat_template.jinja). */
+export interface FoundTemplate {
+  readonly modelId: string;
+  /** Root-relative path of the file the template sits in. */
+  readonly path: string;
+  readonly source: string;
+  readonly sha256: string;
+}
+
 export interface GroupResult {
   readonly assets: Asset[];
+  readonly templates: FoundTemplate[];
   readonly issues: Issue[];
 }
 
@@ -105,7 +115,22 @@ export async function groupModels(input: GroupInput): Promise<GroupResult> {
       parsed: s.scan.parsed,
     }));
   }
-  return { assets, issues };
+  return { assets, templates: templatesOf(assets, folders), issues };
+}
+
+function templatesOf(assets: readonly Asset[], folders: readonly FolderModel[]): FoundTemplate[] {
+  const out: FoundTemplate[] = [];
+  for (const a of assets) {
+    for (const f of a.files) {
+      const t = f.scan?.chatTemplate;
+      if (t !== undefined) out.push({ modelId: a.id, path: f.path, source: t.source, sha256: t.sha256 });
+    }
+    const folder = folders.find((d) => a.id === `model:${d.dir === '' ? '.' : d.dir}`);
+    const t = folder?.hf?.chatTemplate;
+    const from = folder?.hf?.props['chat_template_path'];
+    if (t !== undefined && typeof from === 'string') out.push({ modelId: a.id, path: from, source: t.source, sha256: t.sha256 });
+  }
+  return out;
 }
 
 interface FolderModel {

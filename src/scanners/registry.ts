@@ -15,7 +15,14 @@ import { scanner as pytorch } from './pytorch/index.js';
 import { scanner as safetensors } from './safetensors/index.js';
 import { scanner as tfSavedModel } from './tf-savedmodel/index.js';
 import { scanner as tflite } from './tflite/index.js';
-import type { FileScanner } from './types.js';
+import { scanner as codeRefs } from './code-refs/index.js';
+import { scanner as conda } from './conda/index.js';
+import { scanner as configRefs } from './config-refs/index.js';
+import { scanner as datasetFiles } from './dataset-files/index.js';
+import { scanner as npm } from './npm/index.js';
+import { scanner as pip } from './pip/index.js';
+import { scanner as promptFiles } from './prompt-files/index.js';
+import type { FileScanner, SourceScanner } from './types.js';
 
 export const FILE_SCANNERS: readonly FileScanner[] = [
   gguf,
@@ -29,6 +36,9 @@ export const FILE_SCANNERS: readonly FileScanner[] = [
   pytorch,
   pickle,
 ];
+
+/** Scanners over text: code, notebooks, config, prompts, dataset cards, dependency manifests. */
+export const SOURCE_SCANNERS: readonly SourceScanner[] = [codeRefs, configRefs, promptFiles, datasetFiles, pip, conda, npm];
 
 /** Folder scanners that are not per-file (they group files in resolve/). */
 export const FOLDER_SCANNERS: readonly string[] = ['hf-model-dir'];
