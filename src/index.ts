@@ -2,6 +2,7 @@
  * mlbom's public library API. The CLI in `cli/` is a thin layer over these.
  */
 export { scan, type ScanOptions } from './scan.js';
+export { enrich, type EnrichOptions, type EnrichResult } from './enrich/index.js';
 export { buildBom, type BuildOptions, type BuiltBom } from './bom/build.js';
 export { serializeBom, type BomFormat, type SerializeOptions } from './bom/serialize.js';
 export { validateBomText, type ValidationResult } from './bom/validate.js';

@@ -224,10 +224,31 @@ export interface Asset {
   unpinned?: boolean;
   /** `trust_remote_code=True` was passed when loading it. */
   trustRemoteCode?: boolean;
+  /** Who publishes it (a Hub author or organization). */
+  supplier?: string;
+  /** Links for the reader: the Hub page, the source repository. */
+  externalReferences?: ExternalRef[];
+  /**
+   * Files of the published revision, from the registry, with their
+   * SHA-256: hashes for weights that are not on disk.
+   */
+  upstreamFiles?: UpstreamFile[];
   service?: ServiceFacts;
   prompt?: PromptFacts;
   pkg?: PackageFacts;
   dataset?: DatasetFacts;
+}
+
+export interface ExternalRef {
+  readonly url: string;
+  readonly type: 'website' | 'distribution' | 'vcs' | 'documentation';
+}
+
+export interface UpstreamFile {
+  /** Path inside the repository. */
+  readonly name: string;
+  readonly size?: number;
+  readonly sha256: string;
 }
 
 /** What a source scanner (code, config, manifests, prompts, data) returns for one file. */

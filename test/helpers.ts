@@ -32,7 +32,8 @@ export async function runCli(
   const code = await run(argv, {
     stdout: { write: (s: string) => { stdout += s; return true; } },
     stderr: { write: (s: string) => { stderr += s; return true; } },
-    env: opts.env ?? {},
+    // Offline and with no cache unless a test says otherwise: tests never touch the network.
+    env: { HF_HUB_OFFLINE: '1', XDG_CACHE_HOME: '/nonexistent/mlbom-test-cache', ...opts.env },
     cwd: opts.cwd ?? repoRoot,
   });
   return { code, stdout, stderr };

@@ -25,7 +25,7 @@ function runAsUser(args: string[]): { status: number | null; stdout: string; std
   const r = spawnSync(process.execPath, [join(repoRoot, 'bin', 'mlbom.js'), ...args], {
     encoding: 'utf8',
     ...(asRoot ? { uid: 65534, gid: 65534 } : {}),
-    env: { PATH: process.env['PATH'] ?? '', SOURCE_DATE_EPOCH: '0' },
+    env: { PATH: process.env['PATH'] ?? '', SOURCE_DATE_EPOCH: '0', HF_HUB_OFFLINE: '1', HOME: '/nonexistent' },
     timeout: 60_000,
   });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };

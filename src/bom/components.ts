@@ -1,6 +1,6 @@
 /** One asset → one CycloneDX component or service, with its properties and extensions. */
 import { Enums, Models } from '@cyclonedx/cyclonedx-library';
-import type { Asset, AssetFile, PropValue, Props, ProviderId } from '../types.js';
+import type { Asset, AssetFile, ExternalRef, PropValue, Props, ProviderId, UpstreamFile } from '../types.js';
 import { compareCodePoints, sortedBy } from '../util/sort.js';
 import type { ExtensionTable, IdentityExt, IdentityTechnique } from './extensions.js';
 import { licenseFor } from './licenses.js';
@@ -21,6 +21,13 @@ const PROVIDER_NAMES: Readonly<Record<ProviderId, string>> = {
   'huggingface-inference': 'Hugging Face',
 };
 
+const REF_TYPES: Readonly<Record<ExternalRef['type'], Enums.ExternalReferenceType>> = {
+  website: Enums.ExternalReferenceType.Website,
+  distribution: Enums.ExternalReferenceType.Distribution,
+  vcs: Enums.ExternalReferenceType.VCS,
+  documentation: Enums.ExternalReferenceType.Documentation,
+};
+
 /** Techniques by scanner, for `evidence.identity`. */
 const SOURCE_CODE_SCANNERS = new Set(['code-refs']);
 const MANIFEST_SCANNERS = new Set(['pip', 'npm', 'conda', 'config-refs', 'hf-model-dir', 'dataset-files', 'prompt-files', 'chat-template']);
@@ -33,7 +40,15 @@ export function assetComponent(asset: Asset, extensions: ExtensionTable): Models
     description: asset.description,
     purl: asset.purl,
     scope: scopeOf(asset),
+    supplier: asset.supplier === undefined ? undefined : new Models.OrganizationalEntity({ name: asset.supplier }),
   });
+  for (const ref of sortedBy(asset.externalReferences ?? [], (r) => `${r.type}\u0000${r.url}`)) {
+    component.externalReferences.add(new Models.ExternalReference(ref.url, REF_TYPES[ref.type]));
+  }
+  // Weights that are not on disk still get their published hashes, as files of the model.
+  if (asset.files.length === 0) {
+    for (const f of asset.upstreamFiles ?? []) component.components.add(upstreamFileComponent(asset, f));
+  }
   for (const license of asset.model.licenses ?? []) component.licenses.add(licenseFor(license));
   const single = singleFile(asset);
   if (single?.sha256 !== undefined) component.hashes.set(Enums.HashAlgorithm['SHA-256'], single.sha256);
@@ -216,6 +231,13 @@ function fileComponent(file: AssetFile, extensions: ExtensionTable): Models.Comp
   if (file.sha256 !== undefined) c.hashes.set(Enums.HashAlgorithm['SHA-256'], file.sha256);
   addProperties(c, { ...fileProps(file), role: file.role });
   extensions.setComponent(c, { occurrences: [{ location: file.path }] });
+  return c;
+}
+
+function upstreamFileComponent(asset: Asset, file: UpstreamFile): Models.Component {
+  const c = new Models.Component(Enums.ComponentType.File, file.name, { bomRef: `${asset.id}#file:${file.name}` });
+  c.hashes.set(Enums.HashAlgorithm['SHA-256'], file.sha256);
+  addProperties(c, { upstream: true, ...(file.size === undefined ? {} : { size: file.size }) });
   return c;
 }
 

@@ -1,13 +1,16 @@
 /** `mlbom scan [dir]` */
 import { randomUUID } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { buildBom } from '../bom/build.js';
 import { serializeBom, type BomFormat } from '../bom/serialize.js';
 import { DEFAULT_SPEC_VERSION, SPEC_VERSIONS, type SpecVersionString } from '../bom/spec-features.js';
 import { validateBomText } from '../bom/validate.js';
 import { EXIT, MlbomError } from '../errors.js';
+import { enrich } from '../enrich/index.js';
+import { resolveHfToken } from '../enrich/huggingface/token.js';
 import { scan } from '../scan.js';
 import type { CliIo, Logger } from './io.js';
 
@@ -19,6 +22,11 @@ interface ScanFlags {
   exclude?: string[];
   gitignore: boolean;
   offline?: boolean;
+  strict?: boolean;
+  concurrency: string;
+  hfTokenFile?: string;
+  cacheDir?: string;
+  cache: boolean;
   name?: string;
   version?: string;
   validate: boolean;
@@ -35,20 +43,40 @@ export function registerScan(program: Command, io: CliIo, log: Logger, setExit: 
     .option('--reproducible', 'byte-identical output: no timestamp or serial number (also set by SOURCE_DATE_EPOCH)')
     .option('--exclude <glob...>', 'leave out paths matching these globs (relative to dir)')
     .option('--no-gitignore', 'also scan what .gitignore files exclude (.mlbomignore still applies)')
-    .option('--offline', 'make no network requests (the only mode in this release)')
+    .option('--offline', 'make no network requests; enrich from the response cache only (also HF_HUB_OFFLINE=1)')
+    .option('--strict', 'exit 1 when any registry lookup fails')
+    .option('--concurrency <n>', 'registry requests in flight at once', '8')
+    .option('--hf-token-file <file>', 'read the Hugging Face token from this file (default: HF_TOKEN, then $HF_HOME/token)')
+    .option('--cache-dir <dir>', 'registry response cache (default: $XDG_CACHE_HOME/mlbom)')
+    .option('--no-cache', 'do not read or write the registry response cache')
     .option('--name <name>', 'name of the root component (default: package.json, pyproject.toml or the folder name)')
     .option('--version <version>', 'version of the root component')
     .option('--no-validate', 'skip validating the BOM against the CycloneDX schema before writing it')
     .action(async (dir: string, flags: ScanFlags) => {
       const epoch = parseSourceDateEpoch(io.env['SOURCE_DATE_EPOCH']);
       const reproducible = flags.reproducible === true || epoch !== undefined;
-      const inventory = await scan(resolve(io.cwd, dir), {
+      const concurrency = Number(flags.concurrency);
+      if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) {
+        throw new MlbomError('USAGE', `--concurrency must be a whole number from 1 to 64, got ${JSON.stringify(flags.concurrency)}`);
+      }
+      const scanned = await scan(resolve(io.cwd, dir), {
         exclude: flags.exclude,
         gitignore: flags.gitignore,
         name: flags.name,
         version: flags.version,
         onIssue: (i) => log.issue(i),
       });
+      const offline = flags.offline === true || isTruthy(io.env['HF_HUB_OFFLINE']);
+      const enriched = await enrich(scanned, {
+        offline,
+        endpoint: io.env['HF_ENDPOINT'],
+        token: offline ? undefined : await resolveHfToken({ env: io.env, tokenFile: flags.hfTokenFile === undefined ? undefined : resolve(io.cwd, flags.hfTokenFile) }),
+        cacheDir: flags.cache ? resolve(io.cwd, flags.cacheDir ?? defaultCacheDir(io.env)) : false,
+        concurrency,
+        onIssue: (i) => log.issue(i),
+      });
+      log.debug(`registry: ${enriched.requests} request(s), ${enriched.cacheHits} cache hit(s), ${enriched.failures} failure(s)`);
+      const inventory = enriched.inventory;
       const built = buildBom(inventory, {
         timestamp: reproducible ? epoch : new Date(),
         serialNumber: reproducible ? undefined : `urn:uuid:${randomUUID()}`,
@@ -71,8 +99,23 @@ export function registerScan(program: Command, io: CliIo, log: Logger, setExit: 
       }
       const models = inventory.assets.filter((a) => a.kind === 'model' && a.parsed).length;
       log.debug(`${models} model(s), ${inventory.assets.length} asset(s), ${inventory.issues.length} warning(s)`);
+      if (flags.strict === true && enriched.failures > 0) {
+        log.error(`${enriched.failures} registry lookup(s) failed (--strict)`);
+        setExit(EXIT.FAILED);
+        return;
+      }
       setExit(EXIT.OK);
     });
+}
+
+/** HF_HUB_OFFLINE follows huggingface_hub: 1, true, yes and on switch it on. */
+function isTruthy(v: string | undefined): boolean {
+  return v !== undefined && /^(1|true|yes|on)$/i.test(v.trim());
+}
+
+function defaultCacheDir(env: Readonly<Record<string, string | undefined>>): string {
+  const base = env['XDG_CACHE_HOME'] !== undefined && env['XDG_CACHE_HOME'] !== '' ? env['XDG_CACHE_HOME'] : join(env['HOME'] ?? homedir(), '.cache');
+  return join(base, 'mlbom');
 }
 
 /**

@@ -145,11 +145,11 @@ function mergeGroup(group: readonly Asset[]): Asset {
     if (a.purl !== undefined && (out.purl === undefined || (!out.purl.includes('@') && a.purl.includes('@')))) out.purl = a.purl;
     out.confidence = Math.max(confidenceOf(out), confidenceOf(a));
     if (a.trustRemoteCode === true) out.trustRemoteCode = true;
-    if (a.unpinned === true && out.version === undefined) out.unpinned = true;
+    // One unpinned sighting is enough: that code path may load something else tomorrow.
+    if (a.unpinned === true) out.unpinned = true;
     out.prompt ??= a.prompt;
     out.dataset = a.dataset === undefined ? out.dataset : { ...a.dataset, ...out.dataset };
   }
-  if (out.version !== undefined) delete out.unpinned;
   const services = group.map((a) => a.service).filter((s) => s !== undefined);
   if (services.length > 0) {
     const s0 = services[0] as NonNullable<Asset['service']>;
