@@ -1,25 +1,12 @@
 /** One asset → one CycloneDX component or service, with its properties and extensions. */
 import { Enums, Models } from '@cyclonedx/cyclonedx-library';
-import type { Asset, AssetFile, ExternalRef, PropValue, Props, ProviderId, UpstreamFile } from '../types.js';
+import type { Asset, AssetFile, ExternalRef, PropValue, Props, UpstreamFile } from '../types.js';
 import { compareCodePoints, sortedBy } from '../util/sort.js';
 import type { ExtensionTable, IdentityExt, IdentityTechnique } from './extensions.js';
+import { PROVIDER_ORGANIZATIONS } from '../util/ai-providers.js';
 import { licenseFor } from './licenses.js';
 import { propertyName } from './properties.js';
 
-const PROVIDER_NAMES: Readonly<Record<ProviderId, string>> = {
-  openai: 'OpenAI',
-  'azure-openai': 'Microsoft Azure OpenAI',
-  anthropic: 'Anthropic',
-  'google-gemini': 'Google',
-  'google-vertex': 'Google Cloud',
-  'aws-bedrock': 'Amazon Web Services',
-  mistral: 'Mistral AI',
-  cohere: 'Cohere',
-  groq: 'Groq',
-  together: 'Together AI',
-  ollama: 'Ollama',
-  'huggingface-inference': 'Hugging Face',
-};
 
 const REF_TYPES: Readonly<Record<ExternalRef['type'], Enums.ExternalReferenceType>> = {
   website: Enums.ExternalReferenceType.Website,
@@ -88,7 +75,7 @@ export function assetService(asset: Asset, extensions: ExtensionTable): Models.S
     bomRef: asset.id,
     group: asset.group,
     description: asset.description,
-    provider: facts === undefined ? undefined : new Models.OrganizationalEntity({ name: PROVIDER_NAMES[facts.provider] }),
+    provider: facts === undefined ? undefined : new Models.OrganizationalEntity({ name: PROVIDER_ORGANIZATIONS[facts.provider] }),
   });
   addProperties(service, assetProps(asset, undefined));
   if (facts !== undefined) {

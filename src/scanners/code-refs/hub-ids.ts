@@ -6,7 +6,6 @@
  * nested quantifiers, so no catastrophic backtracking.
  */
 import { posix } from 'node:path';
-import type { ProviderId } from '../../types.js';
 
 export type HubKind = 'model' | 'dataset';
 
@@ -156,27 +155,4 @@ function decode(s: string | undefined): string | undefined {
   } catch {
     return s;
   }
-}
-
-const SECRET =
-  /(?:^|[^A-Za-z0-9_-])(sk-ant-[A-Za-z0-9_-]{20,}|sk-[A-Za-z0-9_-]{20,}|hf_[A-Za-z0-9]{30,}|AIza[0-9A-Za-z_-]{35}|AKIA[0-9A-Z]{16}|gsk_[A-Za-z0-9]{40,})/;
-const SECRET_PROVIDER: ReadonlyArray<[string, ProviderId]> = [
-  ['sk-ant-', 'anthropic'],
-  ['sk-', 'openai'],
-  ['hf_', 'huggingface-inference'],
-  ['AIza', 'google-gemini'],
-  ['AKIA', 'aws-bedrock'],
-  ['gsk_', 'groq'],
-];
-
-/**
- * Does the text hold something shaped like an API key? Returns the
- * provider the key format belongs to (never the key).
- */
-export function secretProvider(text: string): ProviderId | 'unknown' | undefined {
-  if (text.length < 16) return undefined;
-  const m = SECRET.exec(text.length > 65536 ? text.slice(0, 65536) : text);
-  if (m === null) return undefined;
-  const key = m[1] as string;
-  return SECRET_PROVIDER.find(([prefix]) => key.startsWith(prefix))?.[1] ?? 'unknown';
 }

@@ -4,6 +4,7 @@
  * (`model:ref:<path>`) the resolve stage links to the local component.
  */
 import type { Asset, Props } from '../../types.js';
+import { secretProvider } from '../../util/secrets.js';
 import { huggingfacePurl } from '../hf-model-dir/hub-cache.js';
 import type { Bindings, Resolved } from './bindings.js';
 import type { Call } from './calls.js';
@@ -13,7 +14,6 @@ import {
   isHubId,
   looksLikePath,
   normalizeRefPath,
-  secretProvider,
   type HubKind,
 } from './hub-ids.js';
 import type { Sink } from './sink.js';

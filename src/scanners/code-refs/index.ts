@@ -49,7 +49,9 @@ import { matchBrackets, type Lang, type Token } from './tokens.js';
 
 export { lexJs } from './lexer-js.js';
 export { lexPython } from './lexer-python.js';
-export { isHubId, looksLikePath, parseHubUrl, secretProvider } from './hub-ids.js';
+export { isHubId, looksLikePath, parseHubUrl } from './hub-ids.js';
+// Moved to util/secrets.ts; re-exported for existing importers.
+export { secretProvider } from '../../util/secrets.js';
 
 const PY = ['.py', '.pyw'];
 const JS = ['.js', '.mjs', '.cjs', '.ts', '.tsx', '.jsx', '.mts', '.cts'];

@@ -1,76 +1,15 @@
 /**
- * Which SDK modules and classes talk to which AI API provider, their
- * default endpoints and conventional environment variables. Sources: each
- * SDK's README (openai-python, anthropic-sdk-python, google-genai, boto3
- * bedrock-runtime, mistralai, cohere, groq, together, ollama,
- * huggingface_hub InferenceClient) and the LangChain / LlamaIndex /
- * Vercel AI SDK integration packages.
+ * Which SDK modules and classes talk to which AI API provider, and which
+ * hosts are self-hosted. Sources: each SDK's README (openai-python,
+ * anthropic-sdk-python, google-genai, boto3 bedrock-runtime, mistralai,
+ * cohere, groq, together, ollama, huggingface_hub InferenceClient) and the
+ * LangChain / LlamaIndex / Vercel AI SDK integration packages. Names,
+ * default endpoints, API hosts and environment variables shared with other
+ * scanners live in util/ai-providers.ts.
  */
 import type { ProviderId } from '../../types.js';
+import { apiHostProvider } from '../../util/ai-providers.js';
 import type { Lang } from './tokens.js';
-
-export const PROVIDER_NAMES: Readonly<Record<ProviderId, string>> = {
-  openai: 'OpenAI API',
-  'azure-openai': 'Azure OpenAI Service',
-  anthropic: 'Anthropic API',
-  'google-gemini': 'Google Gemini API',
-  'google-vertex': 'Google Vertex AI',
-  'aws-bedrock': 'Amazon Bedrock',
-  mistral: 'Mistral AI API',
-  cohere: 'Cohere API',
-  groq: 'Groq API',
-  together: 'Together AI API',
-  ollama: 'Ollama',
-  'huggingface-inference': 'Hugging Face Inference API',
-};
-
-/** Region- and resource-specific hosts are written without the variable part (`{region}` is not a valid URI). */
-export const DEFAULT_ENDPOINTS: Readonly<Record<ProviderId, string>> = {
-  openai: 'https://api.openai.com/v1',
-  'azure-openai': 'https://openai.azure.com',
-  anthropic: 'https://api.anthropic.com',
-  'google-gemini': 'https://generativelanguage.googleapis.com',
-  'google-vertex': 'https://aiplatform.googleapis.com',
-  'aws-bedrock': 'https://bedrock-runtime.amazonaws.com',
-  mistral: 'https://api.mistral.ai/v1',
-  cohere: 'https://api.cohere.com',
-  groq: 'https://api.groq.com/openai/v1',
-  together: 'https://api.together.xyz/v1',
-  ollama: 'http://localhost:11434',
-  'huggingface-inference': 'https://api-inference.huggingface.co',
-};
-
-/** Environment variable names (never values) each provider's SDK reads. A Map: code strings like `"constructor"` must not hit Object.prototype. */
-export const ENV_VAR_PROVIDERS: ReadonlyMap<string, readonly ProviderId[]> = new Map(Object.entries<readonly ProviderId[]>({
-  OPENAI_API_KEY: ['openai'],
-  OPENAI_BASE_URL: ['openai'],
-  OPENAI_API_BASE: ['openai'],
-  OPENAI_ORG_ID: ['openai'],
-  AZURE_OPENAI_API_KEY: ['azure-openai'],
-  AZURE_OPENAI_ENDPOINT: ['azure-openai'],
-  AZURE_OPENAI_DEPLOYMENT: ['azure-openai'],
-  OPENAI_API_VERSION: ['azure-openai'],
-  ANTHROPIC_API_KEY: ['anthropic'],
-  GOOGLE_API_KEY: ['google-gemini'],
-  GEMINI_API_KEY: ['google-gemini'],
-  GOOGLE_APPLICATION_CREDENTIALS: ['google-vertex'],
-  GOOGLE_CLOUD_PROJECT: ['google-vertex'],
-  AWS_ACCESS_KEY_ID: ['aws-bedrock'],
-  AWS_SECRET_ACCESS_KEY: ['aws-bedrock'],
-  AWS_REGION: ['aws-bedrock'],
-  AWS_DEFAULT_REGION: ['aws-bedrock'],
-  AWS_PROFILE: ['aws-bedrock'],
-  MISTRAL_API_KEY: ['mistral'],
-  CO_API_KEY: ['cohere'],
-  COHERE_API_KEY: ['cohere'],
-  GROQ_API_KEY: ['groq'],
-  TOGETHER_API_KEY: ['together'],
-  OLLAMA_HOST: ['ollama'],
-  OLLAMA_BASE_URL: ['ollama'],
-  HF_TOKEN: ['huggingface-inference'],
-  HUGGINGFACEHUB_API_TOKEN: ['huggingface-inference'],
-  HUGGING_FACE_HUB_TOKEN: ['huggingface-inference'],
-}));
 
 export interface ModuleRule {
   readonly module: string;
@@ -239,22 +178,12 @@ export function isSelfHostedHost(host: string): boolean {
   return LOOPBACK.test(host) || PRIVATE.test(host) || !host.includes('.');
 }
 
+/** Bedrock's control-plane and agents APIs, which SDK code also calls (`boto3.client("bedrock-agent-runtime")`). */
+const BEDROCK_OTHER_HOST = /^bedrock(?:-agent-runtime)?\.[a-z0-9-]+\.amazonaws\.com$/;
+
 /** The provider an API URL belongs to, from its host (and Ollama's well-known port). */
 export function hostProvider(url: URL): ProviderId | undefined {
-  const host = url.hostname.toLowerCase();
-  if (url.port === '11434') return 'ollama';
-  if (host === 'api.openai.com') return 'openai';
-  if (host.endsWith('.openai.azure.com')) return 'azure-openai';
-  if (host === 'api.anthropic.com') return 'anthropic';
-  if (host === 'generativelanguage.googleapis.com') return 'google-gemini';
-  if (host === 'aiplatform.googleapis.com' || host.endsWith('-aiplatform.googleapis.com')) return 'google-vertex';
-  if (/^bedrock(?:-runtime|-agent-runtime)?\.[a-z0-9-]+\.amazonaws\.com$/.test(host)) return 'aws-bedrock';
-  if (host === 'api.mistral.ai') return 'mistral';
-  if (host === 'api.cohere.com' || host === 'api.cohere.ai') return 'cohere';
-  if (host === 'api.groq.com') return 'groq';
-  if (host === 'api.together.xyz' || host === 'api.together.ai') return 'together';
-  if (host === 'api-inference.huggingface.co' || host === 'router.huggingface.co' || host.endsWith('.endpoints.huggingface.cloud')) {
-    return 'huggingface-inference';
-  }
-  return undefined;
+  const shared = apiHostProvider(url.hostname, url.port);
+  if (shared !== undefined) return shared;
+  return BEDROCK_OTHER_HOST.test(url.hostname.toLowerCase()) ? 'aws-bedrock' : undefined;
 }

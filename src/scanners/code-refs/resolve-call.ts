@@ -6,6 +6,7 @@
  * annotated with one. Never from the model string itself.
  */
 import type { ProviderId } from '../../types.js';
+import { credentialFreeEndpoint } from '../../util/secrets.js';
 import type { Assignment } from './bindings.js';
 import { calleeText, lastSegment, type Call } from './calls.js';
 import type { FileCtx } from './hub-refs.js';
@@ -181,6 +182,5 @@ export function cleanEndpoint(raw: string): string | undefined {
     return undefined;
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return undefined;
-  const path = url.pathname.replace(/\/+$/, '');
-  return `${url.protocol}//${url.host}${path}`;
+  return credentialFreeEndpoint(url);
 }

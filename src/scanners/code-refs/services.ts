@@ -6,12 +6,14 @@
  * OpenAI-compatible servers), linked `serves` from the service.
  */
 import type { ProviderId } from '../../types.js';
+import { DEFAULT_ENDPOINTS, PROVIDER_NAMES } from '../../util/ai-providers.js';
+import { secretProvider } from '../../util/secrets.js';
 import { sortedUnique } from '../../util/sort.js';
 import type { Resolved } from './bindings.js';
 import { calleeText, type Call } from './calls.js';
 import { emitHub, emitHubRef, type FileCtx } from './hub-refs.js';
-import { hubUrlRefs, isHubId, secretProvider } from './hub-ids.js';
-import { classify, DEFAULT_ENDPOINTS, isLoopbackHost, PROVIDER_NAMES } from './providers.js';
+import { hubUrlRefs, isHubId } from './hub-ids.js';
+import { classify, isLoopbackHost } from './providers.js';
 import type { CallProvider, CallResolver } from './resolve-call.js';
 
 export class Usage {

@@ -4,8 +4,8 @@
  * two locations), and produces the sorted SourceScan.
  */
 import type { Asset, AssetKind, Issue, Props, Relationship, RelationshipType, ServiceFacts } from '../../types.js';
+import { secretProvider } from '../../util/secrets.js';
 import { compareCodePoints, sortedBy, sortedUnique } from '../../util/sort.js';
-import { secretProvider } from './hub-ids.js';
 
 export const SCANNER = 'code-refs';
 

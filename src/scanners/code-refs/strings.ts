@@ -5,11 +5,13 @@
  * strings shaped like API keys (flagged, never copied).
  */
 import type { ProviderId } from '../../types.js';
+import { ENV_VAR_PROVIDERS } from '../../util/ai-providers.js';
+import { secretProvider } from '../../util/secrets.js';
 import type { Resolved } from './bindings.js';
 import type { Call } from './calls.js';
 import { emitHub, type FileCtx } from './hub-refs.js';
-import { hubUrlRefs, secretProvider } from './hub-ids.js';
-import { ENV_VAR_PROVIDERS, hostProvider } from './providers.js';
+import { hubUrlRefs } from './hub-ids.js';
+import { hostProvider } from './providers.js';
 import { cleanEndpoint, type CallResolver } from './resolve-call.js';
 import { emitApiModel, use, type UsageMap } from './services.js';
 import { isName, isOp, type Token } from './tokens.js';

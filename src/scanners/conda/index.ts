@@ -16,13 +16,10 @@
  */
 import { LineCounter, isMap, isScalar, isSeq, parseDocument, type Node } from 'yaml';
 import type { DependencyScope, SourceScan } from '../../types.js';
-import { PackageCollector } from '../pip/package-asset.js';
-import { requirementInput } from '../pip/pypi-input.js';
-import { parseRequirementLine } from '../pip/requirement.js';
-import { checkInclude } from '../pip/requirements-file.js';
-import { claims as pipClaims } from '../pip/index.js';
-import { isVendoredPath } from '../pip/paths.js';
-import { fileScope } from '../pip/scope.js';
+import { PackageCollector } from '../../util/package-asset.js';
+import { isVendoredPath } from '../../util/vendored-paths.js';
+import { isYamlTooDeep } from '../../util/yaml-safe.js';
+import { addPipRequirement, fileScope } from '../pip/index.js';
 import type { SourceScanContext, SourceScanner } from '../types.js';
 import { cleanChannel, parseCondaSpec } from './spec.js';
 
@@ -30,7 +27,7 @@ export { parseCondaSpec, cleanChannel } from './spec.js';
 
 const NAME = 'conda';
 const SKIP = new Set(['python', 'pip']);
-/** The yaml composer recurses per nesting level; environment files nest 3 deep. */
+/** Environment files nest about 3 deep, so the cap is tighter than util/yaml-safe.ts's default. */
 const MAX_NESTING = 64;
 
 export function claims(path: string): boolean {
@@ -39,28 +36,12 @@ export function claims(path: string): boolean {
   return /^environment[\w.-]*\.ya?ml$/.test(base) || base === 'conda.yaml' || base === 'conda.yml';
 }
 
-/**
- * A cheap upper bound on nesting (flow brackets plus indentation), so a
- * hostile document is refused before the recursive composer sees it.
- */
-function tooDeep(text: string): boolean {
-  let flow = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 0x5b || c === 0x7b) flow += 1;
-    else if ((c === 0x5d || c === 0x7d) && flow > 0) flow -= 1;
-    if (flow > MAX_NESTING) return true;
-  }
-  return text.split('\n').some((l) => l.length - l.trimStart().length > MAX_NESTING * 4);
-}
-
 export function scan(text: string, ctx: SourceScanContext): SourceScan {
   const out = new PackageCollector({ path: ctx.path, scanner: NAME, confidence: 0.95 });
-  const done = (): SourceScan => ({ assets: out.assets(), relationships: [], issues: out.issues });
   try {
-    if (tooDeep(text)) {
+    if (isYamlTooDeep(text, MAX_NESTING)) {
       out.issue('yaml nests too deeply');
-      return done();
+      return out.result();
     }
     const lines = new LineCounter();
     const doc = parseDocument(text, { lineCounter: lines, logLevel: 'silent', uniqueKeys: false });
@@ -70,9 +51,9 @@ export function scan(text: string, ctx: SourceScanContext): SourceScan {
       const line = firstError.linePos?.[0]?.line;
       out.issue(line === undefined ? 'invalid yaml' : `invalid yaml at line ${line}`);
       // A broken document's structure is unreliable: a stray string could pass for a package.
-      return done();
+      return out.result();
     }
-    if (!isMap(doc.contents)) return done();
+    if (!isMap(doc.contents)) return out.result();
     const lineOf = (node: Node): number | undefined => (node.range ? lines.linePos(node.range[0]).line : undefined);
     const channelsNode = doc.contents.get('channels', true);
     const channels = isSeq(channelsNode)
@@ -80,10 +61,10 @@ export function scan(text: string, ctx: SourceScanContext): SourceScan {
       : [];
     const defaultChannel = channels.length === 1 ? channels[0] : undefined;
     const deps = doc.contents.get('dependencies', true);
-    if (deps === undefined) return done();
+    if (deps === undefined) return out.result();
     if (!isSeq(deps)) {
       out.issue('dependencies is not a list');
-      return done();
+      return out.result();
     }
     const scope = fileScope(ctx.path);
     for (const item of deps.items) {
@@ -94,7 +75,7 @@ export function scan(text: string, ctx: SourceScanContext): SourceScan {
         const pip = item.get('pip', true);
         if (!isSeq(pip)) continue;
         for (const p of pip.items) {
-          if (isScalar(p) && typeof p.value === 'string') addPip(out, ctx, p.value, scope, lineOf(p));
+          if (isScalar(p) && typeof p.value === 'string') addPipRequirement(out, ctx, p.value.replace(/(^|\s)#.*$/, ''), scope, lineOf(p));
           else if (p !== null && typeof p === 'object') out.issue('pip dependency is not a string', lineOf(p as Node));
         }
       }
@@ -102,7 +83,7 @@ export function scan(text: string, ctx: SourceScanContext): SourceScan {
   } catch {
     out.issue('internal error while reading the environment file');
   }
-  return done();
+  return out.result();
 }
 
 function addConda(out: PackageCollector, spec: string, scope: DependencyScope, line: number | undefined, defaultChannel: string | undefined): void {
@@ -123,24 +104,6 @@ function addConda(out: PackageCollector, spec: string, scope: DependencyScope, l
     ...(channel !== undefined ? { channel } : {}),
     props: parsed.build !== undefined ? { conda_build: parsed.build } : {},
   });
-}
-
-function addPip(out: PackageCollector, ctx: SourceScanContext, text: string, scope: DependencyScope, line: number | undefined): void {
-  const parsed = parseRequirementLine(text.replace(/(^|\s)#.*$/, ''));
-  switch (parsed.kind) {
-    case 'requirement':
-      for (const w of parsed.warnings) out.issue(w, line);
-      out.add(requirementInput(parsed.req, scope, line));
-      break;
-    case 'include':
-      if (line !== undefined) checkInclude(out, ctx, parsed.target, line, pipClaims);
-      break;
-    case 'error':
-      out.issue(parsed.message, line);
-      break;
-    case 'ignored':
-      break;
-  }
 }
 
 export const scanner: SourceScanner = { name: NAME, claims, scan };

@@ -11,7 +11,7 @@
  * (`name=ver=build`, what `conda env export` writes): in practice both name
  * one release. `==X` is exact.
  */
-import { sanitizeUrl } from '../pip/url.js';
+import { stripUrlCredentials } from '../../util/secrets.js';
 
 export interface CondaSpec {
   readonly name: string;
@@ -29,7 +29,7 @@ const RANGE_START = /^(?:>=|<=|>|<|!=|~=|\d)/;
 export function cleanChannel(channel: string): string | undefined {
   const t = channel.trim().replace(/\/+$/, '');
   if (t === '') return undefined;
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(t)) return sanitizeUrl(t);
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(t)) return stripUrlCredentials(t);
   if (/^[A-Za-z0-9_.\/-]+$/.test(t)) return t;
   return undefined;
 }

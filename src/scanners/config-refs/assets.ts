@@ -5,10 +5,10 @@
  */
 import { posix } from 'node:path';
 import type { Asset, Location, ProviderId, Relationship, ServiceFacts } from '../../types.js';
+import { ENV_PREFIXES, PROVIDER_NAMES } from '../../util/ai-providers.js';
 import { compareCodePoints, sortedUnique } from '../../util/sort.js';
 import { huggingfacePurl } from '../hf-model-dir/hub-cache.js';
 import type { ModelRef } from './model-id.js';
-import { ENV_PREFIXES, PROVIDER_NAMES } from './providers.js';
 
 /** Evidence kept per asset per file; a file repeating one id hundreds of times adds nothing. */
 const MAX_LOCATIONS = 20;

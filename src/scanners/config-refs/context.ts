@@ -4,8 +4,10 @@
  * after the provider, or the key itself (`OPENAI_MODEL`).
  */
 import type { ProviderId } from '../../types.js';
+import { providerFromWord } from '../../util/ai-providers.js';
+import { credentialFreeEndpoint } from '../../util/secrets.js';
 import { isEndpointKey, isProviderKey, keyTokens } from './keys.js';
-import { providerFromWord, providerInName, providerOfHost } from './providers.js';
+import { providerInName, providerOfHost } from './providers.js';
 import type { CMap } from './tree.js';
 
 export interface Frame {
@@ -26,9 +28,7 @@ export function endpointOf(value: string): { provider: ProviderId; url: string }
     return undefined;
   }
   const provider = providerOfHost(u.hostname, u.port);
-  if (provider === undefined) return undefined;
-  const path = u.pathname.replace(/\/+$/, '');
-  return { provider, url: `${u.protocol}//${u.host}${path}` };
+  return provider === undefined ? undefined : { provider, url: credentialFreeEndpoint(u) };
 }
 
 function stringValue(map: CMap, i: number): string | undefined {

@@ -9,8 +9,8 @@
  * Props emitted (names without the `mlbom:` prefix):
  * - config_key: the dotted key path the value was found under, e.g. `llm.model`.
  */
-import { parse as parseToml } from 'smol-toml';
 import type { Asset, Issue, SourceScan } from '../../types.js';
+import { parseTomlSafely } from '../../util/toml-safe.js';
 import type { SourceScanContext, SourceScanner } from '../types.js';
 import { datasetRefAsset, mergeInFile, modelRefAsset, providerEnvVars, serviceAsset, servesLinks } from './assets.js';
 import { configFormat, type ConfigFormat } from './claims.js';
@@ -20,11 +20,13 @@ import { fromJs, newBudget, type CNode } from './tree.js';
 import { walkConfig, type Finding } from './walk.js';
 import { yamlTree } from './yaml-tree.js';
 
-export { classifyModelValue, apiFamily, isHubId, looksSecret, type ModelRef, type Classified } from './model-id.js';
+export { classifyModelValue, apiFamily, isHubId, type ModelRef, type Classified } from './model-id.js';
 export { modelRefAsset, modelRefId, normalizeRefPath } from './assets.js';
 export { configFormat } from './claims.js';
-export { parseYamlValue } from './yaml-tree.js';
-export { providerFromWord } from './providers.js';
+// Moved to util/; re-exported for existing importers.
+export { providerFromWord } from '../../util/ai-providers.js';
+export { looksLikeSecretValue as looksSecret } from '../../util/secrets.js';
+export { parseYamlValue } from '../../util/yaml-safe.js';
 
 const SCANNER = 'config-refs';
 /** Config bigger than this is data; yaml composes about 1 MB per second. */
@@ -83,12 +85,9 @@ function parse(text: string, format: ConfigFormat): Parsed {
     if (value === undefined) return { roots: [], error: 'invalid json' };
     return { roots: [fromJs(value.v, budget)], locate: jsonLocator(text) };
   }
-  try {
-    return { roots: [fromJs(parseToml(text, { maxDepth: 64 }), budget)], locate: tomlLocator(text) };
-  } catch (err) {
-    const line = (err as { line?: unknown }).line;
-    return { roots: [], error: typeof line === 'number' ? `invalid toml at line ${line}` : 'invalid toml' };
-  }
+  const parsed = parseTomlSafely(text, 64);
+  if (parsed.data === undefined) return { roots: [], error: parsed.error ?? 'invalid toml' };
+  return { roots: [fromJs(parsed.data, budget)], locate: tomlLocator(text) };
 }
 
 function parseJson(text: string): { v: unknown } | undefined {

@@ -3,13 +3,9 @@
  * a bounded text search for the key and value as they would be written.
  * Repeated occurrences of one key and value get successive lines.
  */
-import { LineIndex } from './tree.js';
+import { escapeRegExp, LineIndex } from '../../util/text-lines.js';
 
 export type Locate = (key: string | undefined, value: string) => number | undefined;
-
-function escapeRegExp(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
 
 function locator(text: string, pattern: (key: string | undefined, value: string) => RegExp): Locate {
   const index = new LineIndex(text);

@@ -10,6 +10,7 @@
  * https://docs.mistral.ai/getting-started/models/, https://docs.cohere.com/docs/models
  */
 import type { ProviderId } from '../../types.js';
+import { looksLikeSecretValue } from '../../util/secrets.js';
 import { routerPrefix, sharedPrefix } from './providers.js';
 
 export type ModelRef =
@@ -78,16 +79,6 @@ const FILE_EXT = /\.(?:json|jsonl|csv|tsv|txt|parquet|arrow|ya?ml|toml|py|ipynb|
 /** Placeholders and references to somewhere else, never ids themselves. */
 const PLACEHOLDER = /\$\{|\$[A-Z_]|\{\{|\{%|<[^>]*>|%\(|^os\.environ|^env:|^\{.*\}$|\*|\s/;
 
-/**
- * Secret-shaped strings. Checked first so that nothing of them reaches an
- * asset, a prop or an issue. Length alone is not enough: Hub ids run long.
- */
-const SECRET = /^(?:sk-|sk_|pk_|rk_|hf_[A-Za-z0-9]{10}|ghp_|gho_|ghs_|github_pat_|xox[abpr]-|AKIA|ASIA|AIza|glpat-|key-|Bearer\b)/;
-
-export function looksSecret(value: string): boolean {
-  return SECRET.test(value) || /^[A-Za-z0-9+/=_-]{40,}$/.test(value) && !value.includes('/') && /\d/.test(value) && /[A-Z]/.test(value) && /[a-z]/.test(value);
-}
-
 /** Family provider of an API model id, or undefined. */
 export function apiFamily(id: string): ProviderId | undefined {
   if (BEDROCK_ID.test(id)) return 'aws-bedrock';
@@ -128,7 +119,7 @@ function isSlug(value: string): boolean {
 export function cleanValue(raw: string): string | undefined {
   const value = raw.trim();
   if (value === '' || value.length > MAX_ID_CHARS) return undefined;
-  if (looksSecret(value) || PLACEHOLDER.test(value)) return undefined;
+  if (looksLikeSecretValue(value) || PLACEHOLDER.test(value)) return undefined;
   return value;
 }
 

@@ -2,57 +2,14 @@
  * What names an AI API provider in config: the words people use for it
  * (`provider: azure_openai`, a `[openai]` section, `OLLAMA_MODEL`), the
  * prefixes routers put before a model id (LiteLLM `groq/…`, dotprompt
- * `googleai/…`, pydantic-ai `openai:…`), and the API hosts.
+ * `googleai/…`, pydantic-ai `openai:…`), and the API hosts. Facts shared
+ * with other scanners live in util/ai-providers.ts.
  *
  * LiteLLM providers: https://docs.litellm.ai/docs/providers
  * Genkit/dotprompt model refs: https://genkit.dev/docs/dotprompt/
  */
 import type { ProviderId } from '../../types.js';
-
-/** Provider words after lower-casing and dropping `-`, `_`, `.` and spaces. */
-const PROVIDER_WORDS: Readonly<Record<string, ProviderId>> = {
-  openai: 'openai',
-  azure: 'azure-openai',
-  azureopenai: 'azure-openai',
-  azureai: 'azure-openai',
-  anthropic: 'anthropic',
-  claude: 'anthropic',
-  google: 'google-gemini',
-  googleai: 'google-gemini',
-  gemini: 'google-gemini',
-  googlegenai: 'google-gemini',
-  genai: 'google-gemini',
-  googlegla: 'google-gemini',
-  vertex: 'google-vertex',
-  vertexai: 'google-vertex',
-  googlevertex: 'google-vertex',
-  googlevertexai: 'google-vertex',
-  bedrock: 'aws-bedrock',
-  awsbedrock: 'aws-bedrock',
-  amazonbedrock: 'aws-bedrock',
-  bedrockconverse: 'aws-bedrock',
-  mistral: 'mistral',
-  mistralai: 'mistral',
-  cohere: 'cohere',
-  groq: 'groq',
-  together: 'together',
-  togetherai: 'together',
-  ollama: 'ollama',
-  huggingface: 'huggingface-inference',
-  huggingfacehub: 'huggingface-inference',
-  huggingfaceinference: 'huggingface-inference',
-  hfinference: 'huggingface-inference',
-};
-
-export function fold(word: string): string {
-  return word.toLowerCase().replace(/[-_.\s]/g, '');
-}
-
-/** A provider named by a whole word or value (`azure_openai`, `Ollama`), else undefined. */
-export function providerFromWord(word: string): ProviderId | undefined {
-  const key = fold(word);
-  return Object.hasOwn(PROVIDER_WORDS, key) ? PROVIDER_WORDS[key] : undefined;
-}
+import { apiHostProvider } from '../../util/ai-providers.js';
 
 /**
  * A provider named inside a key or class name: `OPENAI_MODEL`,
@@ -130,57 +87,17 @@ export function sharedPrefix(prefix: string): ProviderId | undefined {
   return Object.hasOwn(SHARED_PREFIXES, prefix) ? SHARED_PREFIXES[prefix] : undefined;
 }
 
-/** Human names for service assets. */
-export const PROVIDER_NAMES: Readonly<Record<ProviderId, string>> = {
-  openai: 'OpenAI API',
-  'azure-openai': 'Azure OpenAI Service',
-  anthropic: 'Anthropic API',
-  'google-gemini': 'Google Gemini API',
-  'google-vertex': 'Google Vertex AI',
-  'aws-bedrock': 'Amazon Bedrock',
-  mistral: 'Mistral AI API',
-  cohere: 'Cohere API',
-  groq: 'Groq API',
-  together: 'Together AI API',
-  ollama: 'Ollama',
-  'huggingface-inference': 'Hugging Face Inference API',
-};
-
-/** Provider of an API base URL's host, or undefined for any other host. */
+/**
+ * Provider of an API base URL's host, or undefined for any other host:
+ * the shared hosts plus Azure AI Services resources, Bedrock's FIPS
+ * endpoints and Mistral's Codestral endpoint.
+ */
 export function providerOfHost(host: string, port: string): ProviderId | undefined {
+  const shared = apiHostProvider(host, port);
+  if (shared !== undefined) return shared;
   const h = host.toLowerCase();
-  if (port === '11434') return 'ollama';
-  if (h === 'api.openai.com') return 'openai';
-  if (h.endsWith('.openai.azure.com') || h.endsWith('.cognitiveservices.azure.com')) return 'azure-openai';
-  if (h === 'api.anthropic.com') return 'anthropic';
-  if (h === 'generativelanguage.googleapis.com') return 'google-gemini';
-  if (h === 'aiplatform.googleapis.com' || h.endsWith('-aiplatform.googleapis.com')) return 'google-vertex';
-  if (/^bedrock-runtime(?:-fips)?\.[a-z0-9-]+\.amazonaws\.com$/.test(h)) return 'aws-bedrock';
-  if (h === 'api.mistral.ai' || h === 'codestral.mistral.ai') return 'mistral';
-  if (h === 'api.cohere.ai' || h === 'api.cohere.com') return 'cohere';
-  if (h === 'api.groq.com') return 'groq';
-  if (h === 'api.together.xyz' || h === 'api.together.ai') return 'together';
-  if (h === 'api-inference.huggingface.co' || h === 'router.huggingface.co' || h.endsWith('.endpoints.huggingface.cloud')) {
-    return 'huggingface-inference';
-  }
+  if (h.endsWith('.cognitiveservices.azure.com')) return 'azure-openai';
+  if (/^bedrock-runtime-fips\.[a-z0-9-]+\.amazonaws\.com$/.test(h)) return 'aws-bedrock';
+  if (h === 'codestral.mistral.ai') return 'mistral';
   return undefined;
 }
-
-/**
- * Environment variable name prefixes of each provider; names (never values)
- * of variables with these prefixes are recorded on the service.
- */
-export const ENV_PREFIXES: Readonly<Record<ProviderId, readonly string[]>> = {
-  openai: ['OPENAI_'],
-  'azure-openai': ['AZURE_OPENAI_'],
-  anthropic: ['ANTHROPIC_'],
-  'google-gemini': ['GEMINI_', 'GOOGLE_API_KEY'],
-  'google-vertex': ['VERTEX_', 'GOOGLE_CLOUD_PROJECT', 'GOOGLE_APPLICATION_CREDENTIALS'],
-  'aws-bedrock': ['BEDROCK_', 'AWS_REGION', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_PROFILE'],
-  mistral: ['MISTRAL_'],
-  cohere: ['COHERE_', 'CO_API_KEY'],
-  groq: ['GROQ_'],
-  together: ['TOGETHER_'],
-  ollama: ['OLLAMA_'],
-  'huggingface-inference': ['HF_TOKEN', 'HUGGINGFACEHUB_API_TOKEN', 'HF_API_TOKEN', 'HUGGINGFACE_API_KEY'],
-};

@@ -2,18 +2,9 @@
  * YAML config into the common tree, keeping each scalar's line.
  * https://eemeli.org/yaml/#documents
  */
-import { CST, isAlias, isMap, isScalar, isSeq, Lexer, LineCounter, parseAllDocuments, type Document, type Node } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node } from 'yaml';
+import { isYamlTooDeep, MAX_YAML_ALIAS_COUNT, MAX_YAML_NESTING, yamlErrorMessage } from '../../util/yaml-safe.js';
 import { MAX_DEPTH, MAX_NODES, type Budget, type CEntry, type CNode } from './tree.js';
-
-/** Each alias expansion can multiply the output; 100 stops "billion laughs" documents. */
-export const MAX_ALIAS_COUNT = 100;
-
-/**
- * The yaml composer recurses once per nesting level and V8 can abort the
- * process near the stack limit, so deep documents are refused before
- * composing. Same bound and estimate as util/front-matter.ts (not exported there).
- */
-const MAX_NESTING = 100;
 
 export interface YamlTree {
   readonly roots: CNode[];
@@ -23,7 +14,7 @@ export interface YamlTree {
 
 export function yamlTree(text: string, budget: Budget): YamlTree {
   try {
-    if (nestingEstimate(text) > MAX_NESTING) return { roots: [], error: `yaml nests deeper than ${MAX_NESTING} levels` };
+    if (isYamlTooDeep(text)) return { roots: [], error: `yaml nests deeper than ${MAX_YAML_NESTING} levels` };
     const lineCounter = new LineCounter();
     const docs = parseAllDocuments(text, { lineCounter, logLevel: 'error', uniqueKeys: false });
     const list: Document.Parsed[] = Array.isArray(docs) ? docs : [];
@@ -39,11 +30,6 @@ export function yamlTree(text: string, budget: Budget): YamlTree {
   } catch (err) {
     return { roots: [], error: err instanceof RangeError ? 'yaml too deep or too large' : 'invalid yaml' };
   }
-}
-
-/** The library's messages quote the source; only the code and line are safe to repeat. */
-export function yamlErrorMessage(code: string, line: number | undefined): string {
-  return `invalid yaml (${code.toLowerCase().replace(/_/g, ' ')}${line === undefined ? '' : ` at line ${line}`})`;
 }
 
 class Converter {
@@ -63,7 +49,7 @@ class Converter {
     }
     if (isAlias(n)) {
       this.aliases += 1;
-      if (this.aliases > MAX_ALIAS_COUNT) {
+      if (this.aliases > MAX_YAML_ALIAS_COUNT) {
         this.budget.truncated = true;
         return { t: 'scalar', value: null };
       }
@@ -97,56 +83,4 @@ class Converter {
     const range = (n as Node | null)?.range;
     return range === undefined || range === null ? undefined : this.lines.linePos(range[0]).line;
   }
-}
-
-/** Parse a whole YAML file to plain JS (prompt files). Never throws. */
-export function parseYamlValue(text: string): { value?: unknown; error?: string } {
-  try {
-    if (nestingEstimate(text) > MAX_NESTING) return { error: `yaml nests deeper than ${MAX_NESTING} levels` };
-    const docs = parseAllDocuments(text, { logLevel: 'error', uniqueKeys: false });
-    const doc = Array.isArray(docs) ? docs[0] : undefined;
-    if (doc === undefined) return { value: null };
-    const first = doc.errors[0];
-    const value: unknown = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
-    return first === undefined ? { value } : { value, error: yamlErrorMessage(first.code, first.linePos?.[0]?.line) };
-  } catch (err) {
-    return { error: err instanceof RangeError ? 'yaml too deep or too large' : 'invalid yaml' };
-  }
-}
-
-/**
- * An upper bound on nesting, from the yaml lexer (which is iterative): block
- * depth is at most a line's indent plus its `-`/`?`/`:` indicators; flow
- * depth is the count of open brackets. Stops early once past the cap.
- */
-function nestingEstimate(text: string): number {
-  let max = 0;
-  let indent = 0;
-  let indicators = 0;
-  let flow = 0;
-  let atLineStart = true;
-  let skipScalar = false;
-  for (const token of new Lexer().lex(text)) {
-    if (skipScalar) {
-      skipScalar = false;
-      atLineStart = false;
-      continue;
-    }
-    const type = CST.tokenType(token);
-    if (type === 'scalar') skipScalar = true;
-    if (type === 'newline') {
-      indent = 0;
-      indicators = 0;
-      atLineStart = true;
-      continue;
-    }
-    if (type === 'space' && atLineStart) indent = token.length;
-    else if (type === 'flow-seq-start' || type === 'flow-map-start') flow += 1;
-    else if (type === 'flow-seq-end' || type === 'flow-map-end') flow = Math.max(0, flow - 1);
-    else if (type === 'seq-item-ind' || type === 'explicit-key-ind' || type === 'map-value-ind') indicators += 1;
-    if (type !== 'space' && type !== 'scalar') atLineStart = false;
-    max = Math.max(max, indent + indicators + flow);
-    if (max > MAX_NESTING) return max;
-  }
-  return max;
 }

@@ -3,7 +3,7 @@
  * Card templates: https://github.com/huggingface/huggingface_hub/blob/main/src/huggingface_hub/templates/datasetcard_template.md
  * (current) and the older `## Table of Contents` … `### Dataset Summary` layout.
  */
-import { looksLikeSecret } from './secrets.js';
+import { looksLikeSecret } from '../../util/secrets.js';
 
 /** CycloneDX `data[].contents` is a summary, not a copy of the card. */
 export const MAX_CONTENTS_CHARS = 500;

@@ -6,11 +6,11 @@
  */
 import type { Asset, DatasetFacts, ModelFacts, Props, SourceScan } from '../../types.js';
 import { parseFrontMatter } from '../../util/front-matter.js';
+import { looksLikeSecret } from '../../util/secrets.js';
 import { sortedUnique } from '../../util/sort.js';
 import { huggingfacePurl, parseHubCachePath } from '../hf-model-dir/hub-cache.js';
 import { cardContents, cardTitle } from './card-body.js';
 import { dataFormatOf } from './paths.js';
-import { looksLikeSecret } from './secrets.js';
 
 export const SCANNER = 'dataset-files';
 

@@ -25,7 +25,8 @@ export { DATA_FORMATS, dataFormatOf, isDatasetCandidate, isVendoredOrTestPath } 
 export { describeDataFile, type DataFileInfo } from './describe.js';
 export { MAX_SCAN_BYTES } from './chunks.js';
 export { MAX_FOOTER_BYTES } from './parquet.js';
-export { looksLikeSecret } from './secrets.js';
+// Moved to util/secrets.ts; re-exported for existing importers.
+export { looksLikeSecret } from '../../util/secrets.js';
 
 const CARD_NAMES: ReadonlySet<string> = new Set(['readme.md', 'readme.markdown']);
 

@@ -5,8 +5,8 @@
  * hold newlines. JSON Lines: https://jsonlines.org/.
  */
 import type { ByteSource } from '../../util/byte-source.js';
+import { looksLikeSecret } from '../../util/secrets.js';
 import { chunksOf, MAX_SCAN_BYTES } from './chunks.js';
-import { looksLikeSecret } from './secrets.js';
 
 export interface LineFacts {
   rows: number;

@@ -6,9 +6,9 @@
  */
 import type { ByteSource } from '../../util/byte-source.js';
 import { decodeUtf8, startsWith } from '../../util/binary.js';
+import { looksLikeSecret } from '../../util/secrets.js';
 import { WindowReader } from './chunks.js';
 import { MAX_COLUMNS, MAX_COLUMN_CHARS } from './lines.js';
-import { looksLikeSecret } from './secrets.js';
 
 export interface RecordFacts {
   rows?: number;

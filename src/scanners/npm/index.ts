@@ -18,7 +18,7 @@
  * - `ai_category`: see `src/util/ai-packages.ts`.
  */
 import type { SourceScan } from '../../types.js';
-import { isVendoredPath } from '../pip/paths.js';
+import { isVendoredPath } from '../../util/vendored-paths.js';
 import type { SourceScanContext, SourceScanner } from '../types.js';
 import { scanPackageJson } from './package-json.js';
 import { scanPackageLock } from './package-lock.js';

@@ -4,8 +4,8 @@
  * https://docs.npmjs.com/cli/v10/configuring-npm/package-json
  */
 import type { DependencyScope, Props, SourceScan } from '../../types.js';
-import { LineIndex } from '../pip/lines.js';
-import { PackageCollector } from '../pip/package-asset.js';
+import { PackageCollector, parseJsonManifest } from '../../util/package-asset.js';
+import { LineIndex } from '../../util/text-lines.js';
 import { classifyNpmSpec } from './spec.js';
 
 const SECTIONS: ReadonlyArray<[string, DependencyScope, Props]> = [
@@ -22,22 +22,6 @@ export function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-export function parseJsonObject(text: string, out: PackageCollector): Record<string, unknown> | undefined {
-  let doc: unknown;
-  try {
-    doc = JSON.parse(text);
-  } catch {
-    // JSON.parse messages quote the text, which may hold a secret.
-    out.issue('invalid json');
-    return undefined;
-  }
-  if (!isObject(doc)) {
-    out.issue('not a json object');
-    return undefined;
-  }
-  return doc;
-}
-
 /** Offsets of each section's object, so names are looked up only inside it. */
 function sectionRange(text: string, section: string): { start: number; end: number } | undefined {
   const m = new RegExp(`"${section}"\\s*:\\s*\\{`).exec(text);
@@ -50,8 +34,8 @@ function sectionRange(text: string, section: string): { start: number; end: numb
 
 export function scanPackageJson(text: string, path: string, scanner: string): SourceScan {
   const out = new PackageCollector({ path, scanner, confidence: 0.95 });
-  const doc = parseJsonObject(text, out);
-  if (doc === undefined) return { assets: [], relationships: [], issues: out.issues };
+  const doc = parseJsonManifest(text, out);
+  if (doc === undefined) return out.result();
   const index = new LineIndex(text);
   const self = typeof doc['name'] === 'string' ? doc['name'] : undefined;
   for (const [section, scope, props] of SECTIONS) {
@@ -75,7 +59,7 @@ export function scanPackageJson(text: string, path: string, scanner: string): So
       addDependency(out, key, spec, scope, props, line, self);
     }
   }
-  return { assets: out.assets(), relationships: [], issues: out.issues };
+  return out.result();
 }
 
 function addDependency(

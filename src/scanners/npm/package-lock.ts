@@ -9,12 +9,12 @@
  * binary search per key.
  */
 import type { DependencyScope, Props, SourceScan } from '../../types.js';
+import { PackageCollector, parseJsonManifest } from '../../util/package-asset.js';
+import { stripUrlCredentials } from '../../util/secrets.js';
 import { compareCodePoints } from '../../util/sort.js';
-import { findJsonObjectKey, LineIndex } from '../pip/lines.js';
-import { PackageCollector } from '../pip/package-asset.js';
-import { isObject, parseJsonObject } from './package-json.js';
+import { findJsonObjectKey, LineIndex } from '../../util/text-lines.js';
+import { isObject } from './package-json.js';
 import { classifyNpmSpec, exactSemver, gitProps, integrityHashes } from './spec.js';
-import { sanitizeUrl } from '../pip/url.js';
 
 const NM = 'node_modules/';
 /** The registry tarball layout `…/<name>/-/<file>.tgz`: a normal registry install, nothing to record. */
@@ -23,13 +23,13 @@ const MAX_V1_DEPTH = 64;
 
 export function scanPackageLock(text: string, path: string, scanner: string): SourceScan {
   const out = new PackageCollector({ path, scanner, confidence: 1 });
-  const doc = parseJsonObject(text, out);
-  if (doc === undefined) return { assets: [], relationships: [], issues: out.issues };
+  const doc = parseJsonManifest(text, out);
+  if (doc === undefined) return out.result();
   const index = new LineIndex(text);
   if (isObject(doc['packages'])) scanPackages(out, doc['packages'], text, index);
   else if (isObject(doc['dependencies'])) scanV1(out, doc['dependencies'], text, index);
   else out.issue('no packages or dependencies in the lock file');
-  return { assets: out.assets(), relationships: [], issues: out.issues };
+  return out.result();
 }
 
 /** Offsets of every `"…node_modules/…":` key, in one pass. */
@@ -86,7 +86,7 @@ function resolvedProps(resolved: unknown): Props {
   if (typeof resolved !== 'string' || REGISTRY_TARBALL.test(resolved.replace(/[?#].*$/s, ''))) return {};
   if (/^(git\+|git:|github:|gitlab:|bitbucket:)/i.test(resolved)) return gitProps(resolved);
   if (/^https?:\/\//i.test(resolved)) {
-    const src = sanitizeUrl(resolved);
+    const src = stripUrlCredentials(resolved);
     return src === undefined ? {} : { source_url: src };
   }
   if (/^file:/i.test(resolved)) return { local_path: resolved.slice(5) };

@@ -5,7 +5,7 @@
  */
 import semver from 'semver';
 import type { Props } from '../../types.js';
-import { sanitizeUrl } from '../pip/url.js';
+import { stripShorthandCredentials, stripUrlCredentials } from '../../util/secrets.js';
 
 export interface NpmSpec {
   /** The real package name (differs from the key for `npm:` aliases). */
@@ -44,7 +44,7 @@ export function classifyNpmSpec(key: string, spec: string, depth = 0): NpmSpec {
     return { name: key, props: gitProps(t) };
   }
   if (/^https?:\/\//i.test(t)) {
-    const src = sanitizeUrl(t);
+    const src = stripUrlCredentials(t);
     return { name: key, props: src === undefined ? {} : { source_url: src } };
   }
   if (LOCAL.test(t)) return { name: key, props: { local_path: t.replace(LOCAL, '') } };
@@ -57,11 +57,11 @@ export function gitProps(spec: string): Props {
   const url = hash === -1 ? spec : spec.slice(0, hash);
   const ref = hash === -1 ? undefined : spec.slice(hash + 1);
   let source: string | undefined;
-  if (HOSTED.test(url)) source = url.includes('@') ? url.replace(/^([a-z]+:)[^@]*@/i, '$1') : url;
+  if (HOSTED.test(url)) source = stripShorthandCredentials(url);
   else if (SHORTHAND.test(spec)) source = `github:${url}`;
   else {
     const scheme = /^git\+/i.test(url) ? 'git+' : '';
-    const clean = sanitizeUrl(url.slice(scheme.length));
+    const clean = stripUrlCredentials(url.slice(scheme.length));
     source = clean === undefined ? undefined : `${scheme}${clean}`;
   }
   const props: Props = {};

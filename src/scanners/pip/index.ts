@@ -17,19 +17,22 @@
  * - `other_versions`: further versions of the same package in this file (markers, forks).
  * - `ai_category`: see `src/util/ai-packages.ts`, when the package is an AI framework or SDK.
  */
-import type { SourceScan } from '../../types.js';
-import type { SourceScanner } from '../types.js';
-import { isVendoredPath } from './paths.js';
+import type { DependencyScope, SourceScan } from '../../types.js';
+import type { PackageCollector } from '../../util/package-asset.js';
+import { isVendoredPath } from '../../util/vendored-paths.js';
+import type { SourceScanContext, SourceScanner } from '../types.js';
 import { scanPipfile, scanPipfileLock } from './pipfile.js';
 import { scanPoetryLock } from './poetry-lock.js';
 import { scanPyproject } from './pyproject.js';
-import { scanRequirementsFile } from './requirements-file.js';
+import { addRequirementLine, scanRequirementsFile } from './requirements-file.js';
 import { scanUvLock } from './uv-lock.js';
 
 export { parseRequirementLine, parseRequirement, exactVersion } from './requirement.js';
 export type { Requirement, RequirementLine } from './requirement.js';
 export { logicalLines } from './requirements-file.js';
-export { sanitizeUrl } from './url.js';
+export { fileScope } from './scope.js';
+// Moved to util/secrets.ts (as stripUrlCredentials); re-exported under its old name for existing importers.
+export { stripUrlCredentials as sanitizeUrl } from '../../util/secrets.js';
 
 const NAME = 'pip';
 /** Lock files of large projects reach tens of MB. */
@@ -67,6 +70,17 @@ export function manifestKind(path: string): Kind | undefined {
 
 export function claims(path: string): boolean {
   return manifestKind(path) !== undefined;
+}
+
+/**
+ * A pip requirement line inside another manifest (a conda environment's
+ * `pip:` list), read as in a requirements file; `-r` targets are checked
+ * against what this scanner claims.
+ */
+export function addPipRequirement(
+  out: PackageCollector, ctx: SourceScanContext, text: string, scope: DependencyScope, line: number | undefined,
+): void {
+  addRequirementLine(out, ctx, text, scope, line, claims);
 }
 
 export function scan(text: string, ctx: Parameters<SourceScanner['scan']>[1]): SourceScan {

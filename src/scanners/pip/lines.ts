@@ -1,39 +1,9 @@
 /**
- * Line numbers for values found by a parser that does not report them
- * (JSON.parse, smol-toml). Offsets are mapped to lines by binary search over
- * the line starts, computed once per file: O(n) to build, O(log n) a lookup.
+ * Lines of values in TOML manifests and lock files (smol-toml does not
+ * report positions): table headers found by text, then bounded searches
+ * inside a table.
  */
-
-export class LineIndex {
-  private readonly starts: number[] = [0];
-
-  constructor(text: string) {
-    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) this.starts.push(i + 1);
-  }
-
-  /** 1-based line of a character offset. */
-  lineAt(offset: number): number {
-    let lo = 0;
-    let hi = this.starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (this.starts[mid]! <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo + 1;
-  }
-}
-
-/**
- * Offset of `"key": {` (an object-valued JSON key) at or after `from`, or -1.
- * Matching the `{` skips the same name used as a string elsewhere
- * (`"requires": { "x": "^1" }`, `"extras": ["x"]`).
- */
-export function findJsonObjectKey(text: string, key: string, from: number): number {
-  const re = new RegExp(`"${escapeRegExp(JSON.stringify(key).slice(1, -1))}"\\s*:\\s*\\{`, 'g');
-  re.lastIndex = from;
-  return re.exec(text)?.index ?? -1;
-}
+import { escapeRegExp, LineIndex } from '../../util/text-lines.js';
 
 export interface TomlTable {
   /** Dotted name without quotes and spaces, e.g. `tool.poetry.group.dev.dependencies`. */
@@ -59,11 +29,6 @@ export function tomlTables(text: string): TomlTable[] {
     found.push({ name, array: m[1] === '[[', start: m.index });
   }
   return found.map((t, i) => ({ ...t, end: found[i + 1]?.start ?? text.length }));
-}
-
-/** Escape a literal for use inside a RegExp. */
-export function escapeRegExp(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 }
 
 /**

@@ -5,12 +5,14 @@
  * any other category (pipenv ≥ 2022.10) is optional, named in `dependency_group`.
  */
 import type { DependencyScope, Props, SourceScan } from '../../types.js';
-import { findJsonObjectKey, LineIndex, TomlLocator } from './lines.js';
-import { PackageCollector } from './package-asset.js';
-import { addDependencyTable, gitSourceUrl, splitConstraint } from './poetry-deps.js';
-import { parseRequirement } from './requirement.js';
-import { arr, isTable, parseToml, str } from './toml.js';
+import { PackageCollector, parseJsonManifest } from '../../util/package-asset.js';
 import { sortedUnique } from '../../util/sort.js';
+import { findJsonObjectKey, LineIndex } from '../../util/text-lines.js';
+import { TomlLocator } from './lines.js';
+import { lockHashes } from './lock.js';
+import { addDependencyTable, gitSourceProps, splitConstraint } from './poetry-deps.js';
+import { parseRequirement } from './requirement.js';
+import { arr, isTable, parseTomlManifest, str } from './toml.js';
 
 /** Pipfile tables that are not package categories. */
 const NOT_CATEGORIES = new Set(['source', 'requires', 'scripts', 'pipenv', '_meta']);
@@ -23,34 +25,21 @@ function categoryScope(category: string): { scope: DependencyScope; props: Props
 
 export function scanPipfile(text: string, path: string, scanner: string): SourceScan {
   const out = new PackageCollector({ path, scanner, confidence: 0.95 });
-  const parsed = parseToml(text);
-  if (parsed.data === undefined) {
-    out.issue(parsed.error ?? 'invalid toml');
-    return { assets: [], relationships: [], issues: out.issues };
-  }
+  const data = parseTomlManifest(text, out);
+  if (data === undefined) return out.result();
   const loc = new TomlLocator(text);
-  for (const [category, deps] of Object.entries(parsed.data)) {
+  for (const [category, deps] of Object.entries(data)) {
     if (NOT_CATEGORIES.has(category) || !isTable(deps)) continue;
     const { scope, props } = categoryScope(category);
     addDependencyTable(out, deps, { dialect: 'pep440', scope, props, line: (name) => loc.keyLine(name, category) });
   }
-  return { assets: out.assets(), relationships: [], issues: out.issues };
+  return out.result();
 }
 
 export function scanPipfileLock(text: string, path: string, scanner: string): SourceScan {
   const out = new PackageCollector({ path, scanner, confidence: 1 });
-  let doc: unknown;
-  try {
-    doc = JSON.parse(text);
-  } catch {
-    // JSON.parse messages quote the text, which may hold a secret.
-    out.issue('invalid json');
-    return { assets: [], relationships: [], issues: out.issues };
-  }
-  if (!isTable(doc)) {
-    out.issue('not a Pipfile.lock object');
-    return { assets: [], relationships: [], issues: out.issues };
-  }
+  const doc = parseJsonManifest(text, out, 'not a Pipfile.lock object');
+  if (doc === undefined) return out.result();
   const index = new LineIndex(text);
   for (const [category, deps] of Object.entries(doc)) {
     if (NOT_CATEGORIES.has(category) || !isTable(deps)) continue;
@@ -64,7 +53,7 @@ export function scanPipfileLock(text: string, path: string, scanner: string): So
       addLockEntry(out, name, entry, scope, props, line);
     }
   }
-  return { assets: out.assets(), relationships: [], issues: out.issues };
+  return out.result();
 }
 
 function addLockEntry(out: PackageCollector, name: string, entry: unknown, scope: DependencyScope, base: Props, line: number | undefined): void {
@@ -78,18 +67,13 @@ function addLockEntry(out: PackageCollector, name: string, entry: unknown, scope
   if (extras.length > 0) props['extras'] = sortedUnique(extras);
   const markers = str(entry['markers']);
   if (markers !== undefined && markers !== '') props['marker'] = markers;
-  const hashes = arr(entry['hashes'])
-    .filter((h): h is string => typeof h === 'string' && /^[a-z0-9]+:[0-9a-f]+$/i.test(h))
-    .map((h) => h.toLowerCase());
+  const hashes = lockHashes(arr(entry['hashes']));
   const git = str(entry['git']);
   const file = str(entry['file']);
   let version: string | undefined;
   let range: string | undefined;
   if (git !== undefined) {
-    const ref = str(entry['ref']);
-    const src = gitSourceUrl(git, ref);
-    if (src !== undefined) props['source_url'] = src;
-    if (ref !== undefined) props['vcs_ref'] = ref;
+    Object.assign(props, gitSourceProps(git, str(entry['ref'])));
   } else if (file !== undefined) {
     const parsed = parseRequirement(`${name} @ ${file}`, false);
     if (parsed.kind === 'requirement') {

@@ -5,11 +5,11 @@
  * Pipfile: https://pipenv.pypa.io/en/latest/specifiers.html
  */
 import type { DependencyScope, Props } from '../../types.js';
+import type { PackageCollector } from '../../util/package-asset.js';
+import { stripUrlCredentials } from '../../util/secrets.js';
 import { sortedUnique } from '../../util/sort.js';
-import type { PackageCollector } from './package-asset.js';
 import { exactVersion, parseRequirement } from './requirement.js';
 import { arr, isTable, str, type TomlObject } from './toml.js';
-import { sanitizeUrl } from './url.js';
 
 export type ConstraintDialect = 'poetry' | 'pep440';
 
@@ -31,11 +31,20 @@ export function splitConstraint(c: string, dialect: ConstraintDialect): { versio
 }
 
 /** A git URL in its pip form, `git+<url>@<ref>`, without credentials; scp-style `git@host:path` is kept. */
-export function gitSourceUrl(url: string, ref: string | undefined): string | undefined {
+function gitSourceUrl(url: string, ref: string | undefined): string | undefined {
   const bare = url.replace(/^git\+/i, '');
-  const clean = sanitizeUrl(bare) ?? (/^git@[\w.-]+:[\w./~-]+$/.test(bare) ? bare : undefined);
+  const clean = stripUrlCredentials(bare) ?? (/^git@[\w.-]+:[\w./~-]+$/.test(bare) ? bare : undefined);
   if (clean === undefined) return undefined;
   return `git+${clean}${ref !== undefined ? `@${ref}` : ''}`;
+}
+
+/** The `source_url` and `vcs_ref` props of a git dependency. */
+export function gitSourceProps(url: string, ref: string | undefined): Props {
+  const props: Props = {};
+  const source = gitSourceUrl(url, ref);
+  if (source !== undefined) props['source_url'] = source;
+  if (ref !== undefined) props['vcs_ref'] = ref;
+  return props;
 }
 
 export interface DependencyTableOptions {
@@ -90,9 +99,7 @@ function addOne(out: PackageCollector, name: string, spec: unknown, opts: Depend
   const url = str(spec['url']) ?? str(spec['file']);
   if (git !== undefined) {
     const ref = str(spec['rev']) ?? str(spec['tag']) ?? str(spec['ref']) ?? str(spec['branch']);
-    const source = gitSourceUrl(git, ref);
-    if (source !== undefined) props['source_url'] = source;
-    if (ref !== undefined) props['vcs_ref'] = ref;
+    Object.assign(props, gitSourceProps(git, ref));
   } else if (url !== undefined) {
     const parsed = parseRequirement(`${name} @ ${url}`, false);
     if (parsed.kind === 'requirement') {

@@ -7,38 +7,26 @@
  */
 import type { DependencyScope, Props, SourceScan } from '../../types.js';
 import { normalizePypiName } from '../../util/ai-packages.js';
-import { TomlLocator } from './lines.js';
-import { PackageCollector } from './package-asset.js';
-import { gitSourceUrl } from './poetry-deps.js';
+import { PackageCollector } from '../../util/package-asset.js';
+import { stripUrlCredentials } from '../../util/secrets.js';
+import { lockHashes, lockPackages } from './lock.js';
+import { gitSourceProps } from './poetry-deps.js';
 import { groupScope } from './scope.js';
-import { arr, isTable, parseToml, str, table, type TomlObject } from './toml.js';
-import { sanitizeUrl } from './url.js';
+import { arr, isTable, parseTomlManifest, str, table, type TomlObject } from './toml.js';
 
 export function scanPoetryLock(text: string, path: string, scanner: string): SourceScan {
   const out = new PackageCollector({ path, scanner, confidence: 1 });
-  const parsed = parseToml(text);
-  if (parsed.data === undefined) {
-    out.issue(parsed.error ?? 'invalid toml');
-    return { assets: [], relationships: [], issues: out.issues };
-  }
-  const loc = new TomlLocator(text);
-  const entries = loc.arrayEntries('package');
-  const oldFiles = table(table(parsed.data['metadata'])['files']);
+  const data = parseTomlManifest(text, out);
+  if (data === undefined) return out.result();
+  const oldFiles = table(table(data['metadata'])['files']);
   const oldHashes = new Map<string, string[]>();
   for (const [name, files] of Object.entries(oldFiles)) oldHashes.set(normalizePypiName(name), fileHashes(files));
-  arr(parsed.data['package']).forEach((p, i) => {
-    const entry = entries[i];
-    const line = entry === undefined ? undefined : loc.keyLineIn('name', entry) ?? loc.index.lineAt(entry.start);
-    addLockedPackage(out, p, line, oldHashes);
-  });
-  return { assets: out.assets(), relationships: [], issues: out.issues };
+  for (const { value, line } of lockPackages(text, data)) addLockedPackage(out, value, line, oldHashes);
+  return out.result();
 }
 
 function fileHashes(files: unknown): string[] {
-  return arr(files)
-    .map((f) => str(table(f)['hash']))
-    .filter((h): h is string => h !== undefined && /^[a-z0-9]+:[0-9a-f]+$/i.test(h))
-    .map((h) => h.toLowerCase());
+  return lockHashes(arr(files).map((f) => table(f)['hash']));
 }
 
 /** Poetry 2 `groups`, else lock 1.x `category`, else required; `optional = true` is an extra. */
@@ -71,12 +59,9 @@ function addLockedPackage(out: PackageCollector, p: unknown, line: number | unde
   if (nonMain.length > 0 && !groups.includes('main')) props['dependency_group'] = nonMain.join(',');
   const url = str(source['url']);
   if (type === 'git' && url !== undefined) {
-    const ref = str(source['resolved_reference']) ?? str(source['reference']);
-    const src = gitSourceUrl(url, ref);
-    if (src !== undefined) props['source_url'] = src;
-    if (ref !== undefined) props['vcs_ref'] = ref;
+    Object.assign(props, gitSourceProps(url, str(source['resolved_reference']) ?? str(source['reference'])));
   } else if (type === 'url' && url !== undefined) {
-    const src = sanitizeUrl(url);
+    const src = stripUrlCredentials(url);
     if (src !== undefined) props['source_url'] = src;
   }
   out.add({

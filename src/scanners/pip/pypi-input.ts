@@ -1,9 +1,9 @@
 /** A parsed PEP 508 / pip requirement as a `package` input, with its props. */
 import type { DependencyScope, Props } from '../../types.js';
-import type { PackageCollector, PackageInput } from './package-asset.js';
-import { parseRequirement, type Requirement } from './requirement.js';
 import { normalizePypiName } from '../../util/ai-packages.js';
+import type { PackageCollector, PackageInput } from '../../util/package-asset.js';
 import { sortedUnique } from '../../util/sort.js';
+import { parseRequirement, type Requirement } from './requirement.js';
 
 /** Confidence when the name was guessed from a repository URL (no `#egg=`). */
 const GUESSED_NAME_CONFIDENCE = 0.7;

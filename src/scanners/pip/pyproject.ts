@@ -9,21 +9,17 @@
  */
 import type { DependencyScope, SourceScan } from '../../types.js';
 import { normalizePypiName } from '../../util/ai-packages.js';
+import { PackageCollector } from '../../util/package-asset.js';
 import { TomlLocator } from './lines.js';
-import { PackageCollector } from './package-asset.js';
 import { addDependencyTable } from './poetry-deps.js';
 import { addPep508 } from './pypi-input.js';
 import { groupScope } from './scope.js';
-import { arr, isTable, parseToml, str, table, type TomlObject } from './toml.js';
+import { arr, isTable, parseTomlManifest, str, table, type TomlObject } from './toml.js';
 
 export function scanPyproject(text: string, path: string, scanner: string): SourceScan {
   const out = new PackageCollector({ path, scanner, confidence: 0.95 });
-  const parsed = parseToml(text);
-  if (parsed.data === undefined) {
-    out.issue(parsed.error ?? 'invalid toml');
-    return { assets: [], relationships: [], issues: out.issues };
-  }
-  const doc = parsed.data;
+  const doc = parseTomlManifest(text, out);
+  if (doc === undefined) return out.result();
   const loc = new TomlLocator(text);
   const project = table(doc['project']);
   const tool = table(doc['tool']);
@@ -49,7 +45,7 @@ export function scanPyproject(text: string, path: string, scanner: string): Sour
     }
   }
   addPoetry(out, loc, poetry);
-  return { assets: out.assets(), relationships: [], issues: out.issues };
+  return out.result();
 }
 
 function line(loc: TomlLocator, value: unknown, ...tables: string[]): number | undefined {

@@ -5,7 +5,8 @@
  * Nothing here returns a URL that still carries credentials, and no result
  * holds the raw line (it may contain an index URL with a password).
  */
-import { eggName, fileNameOf, fragmentHash, isVcsUrl, parseVcsUrl, sanitizeUrl } from './url.js';
+import { stripUrlCredentials } from '../../util/secrets.js';
+import { eggName, fileNameOf, fragmentHash, isVcsUrl, parseVcsUrl } from './url.js';
 
 export interface Requirement {
   /** The distribution name as written. */
@@ -181,7 +182,7 @@ function urlFacts(url: string): UrlFacts {
   }
   const wheel = WHEEL.exec(fileNameOf(url));
   const isFile = /^file:/i.test(url);
-  const sourceUrl = isFile ? undefined : sanitizeUrl(url);
+  const sourceUrl = isFile ? undefined : stripUrlCredentials(url);
   return {
     hashes,
     facts: { ...(sourceUrl !== undefined ? { sourceUrl } : {}), ...(wheel !== null ? { version: wheel[2]! } : {}) },

@@ -5,9 +5,9 @@
  * `-r`/`-c` targets are separate files, scanned on their own when claimed;
  * here they are only checked to exist.
  */
-import type { Props, SourceScan } from '../../types.js';
+import type { DependencyScope, Props, SourceScan } from '../../types.js';
+import { PackageCollector } from '../../util/package-asset.js';
 import type { SourceScanContext } from '../types.js';
-import { PackageCollector } from './package-asset.js';
 import { requirementInput } from './pypi-input.js';
 import { parseRequirementLine } from './requirement.js';
 import { fileScope } from './scope.js';
@@ -74,27 +74,38 @@ export function scanRequirementsFile(
   const scope = fileScope(ctx.path);
   const base = (ctx.path.split('/').pop() ?? '').toLowerCase();
   const props: Props = base.startsWith('constraints') ? { constraint: true } : {};
-  for (const { text: lineText, line } of logicalLines(text)) {
-    const parsed = parseRequirementLine(lineText);
-    switch (parsed.kind) {
-      case 'requirement':
-        for (const w of parsed.warnings) out.issue(w, line);
-        out.add(requirementInput(parsed.req, scope, line, props));
-        break;
-      case 'include':
-        checkInclude(out, ctx, parsed.target, line, claims);
-        break;
-      case 'error':
-        out.issue(parsed.message, line);
-        break;
-      case 'ignored':
-        break;
-    }
-  }
-  return { assets: out.assets(), relationships: [], issues: out.issues };
+  for (const { text: lineText, line } of logicalLines(text)) addRequirementLine(out, ctx, lineText, scope, line, claims, props);
+  return out.result();
 }
 
-export function checkInclude(
+/**
+ * One requirements-file line (joined, without its comment): a requirement,
+ * an `-r`/`-c` include to check, or an issue. Also what conda environment
+ * files hold in their `pip:` list.
+ */
+export function addRequirementLine(
+  out: PackageCollector, ctx: SourceScanContext, text: string, scope: DependencyScope, line: number | undefined,
+  claims: (path: string) => boolean, props: Props = {},
+): void {
+  const parsed = parseRequirementLine(text);
+  switch (parsed.kind) {
+    case 'requirement':
+      for (const w of parsed.warnings) out.issue(w, line);
+      out.add(requirementInput(parsed.req, scope, line, props));
+      break;
+    case 'include':
+      // Include issues point at a line; a line-less entry has nothing to point at.
+      if (line !== undefined) checkInclude(out, ctx, parsed.target, line, claims);
+      break;
+    case 'error':
+      out.issue(parsed.message, line);
+      break;
+    case 'ignored':
+      break;
+  }
+}
+
+function checkInclude(
   out: PackageCollector, ctx: SourceScanContext, target: string, line: number, claims: (path: string) => boolean,
 ): void {
   // URLs and `${VAR}` targets cannot be checked offline.

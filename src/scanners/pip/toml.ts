@@ -1,16 +1,14 @@
-/** TOML parsing that never throws and never echoes the document in a message. */
-import { parse } from 'smol-toml';
+/** Reading TOML manifests: parsing without throwing, and typed access to parsed values. */
+import type { PackageCollector } from '../../util/package-asset.js';
+import { parseTomlSafely } from '../../util/toml-safe.js';
 
 export type TomlObject = Record<string, unknown>;
 
-export function parseToml(text: string): { data?: TomlObject; error?: string } {
-  try {
-    return { data: parse(text) as TomlObject };
-  } catch (err) {
-    // smol-toml's message quotes the offending lines (which may hold a secret): keep only the position.
-    const line = (err as { line?: unknown }).line;
-    return { error: typeof line === 'number' ? `invalid toml at line ${line}` : 'invalid toml' };
-  }
+/** Parse a manifest; when it cannot be read, that is the file's one issue. */
+export function parseTomlManifest(text: string, out: PackageCollector): TomlObject | undefined {
+  const parsed = parseTomlSafely(text);
+  if (parsed.data === undefined) out.issue(parsed.error ?? 'invalid toml');
+  return parsed.data;
 }
 
 export function isTable(v: unknown): v is TomlObject {

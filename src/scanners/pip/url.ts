@@ -1,35 +1,13 @@
 /**
- * URLs found in manifests: requirement URLs, VCS URLs, lock-file `resolved`
- * fields. They often carry credentials (`https://user:token@host/…`,
- * `?private_token=…`, anaconda's `/t/<token>/`), so nothing here returns a URL
- * that still has them.
+ * URLs found in pip requirements: VCS URLs, `#egg=` and `#sha256=`
+ * fragments, archive file names. They often carry credentials
+ * (`https://user:token@host/…`, `?private_token=…`), so nothing here returns
+ * a URL that did not go through `stripUrlCredentials` first.
  */
+import { stripUrlCredentials } from '../../util/secrets.js';
 
 const SCHEME = /^([a-z][a-z0-9+.-]*:\/\/)/i;
 const VCS_SCHEME = /^(git|hg|svn|bzr)\+/i;
-
-/**
- * The URL without userinfo, query and fragment. A username `git` alone is
- * kept (the ssh convention, not a secret); any other userinfo may be a token
- * (`https://ghp_…@github.com`), so it goes. Anaconda `/t/<token>/` path
- * segments are dropped. Returns undefined for something that is not a URL.
- */
-export function sanitizeUrl(url: string): string | undefined {
-  const scheme = SCHEME.exec(url);
-  if (scheme === null) return undefined;
-  const rest = url.slice(scheme[1]!.length).replace(/[?#].*$/s, '');
-  const slash = rest.indexOf('/');
-  const authority = slash === -1 ? rest : rest.slice(0, slash);
-  const path = slash === -1 ? '' : rest.slice(slash);
-  const at = authority.lastIndexOf('@');
-  let host = authority;
-  if (at !== -1) {
-    const user = authority.slice(0, at);
-    host = (user === 'git' ? 'git@' : '') + authority.slice(at + 1);
-  }
-  if (host === '' || /\s/.test(host)) return undefined;
-  return `${scheme[1]}${host}${path.replace(/\/t\/[^/]+(?=\/)/g, '')}`;
-}
 
 export function isVcsUrl(url: string): boolean {
   return VCS_SCHEME.test(url);
@@ -46,7 +24,7 @@ export interface VcsUrl {
 
 /** Split a pip-style VCS URL `git+https://host/org/repo.git@ref#egg=x`. */
 export function parseVcsUrl(url: string): VcsUrl | undefined {
-  const sourceUrl = sanitizeUrl(url);
+  const sourceUrl = stripUrlCredentials(url);
   if (sourceUrl === undefined) return undefined;
   const afterScheme = sourceUrl.replace(SCHEME, '');
   const slash = afterScheme.indexOf('/');

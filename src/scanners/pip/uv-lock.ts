@@ -12,12 +12,12 @@
  */
 import type { DependencyScope, Props, SourceScan } from '../../types.js';
 import { normalizePypiName } from '../../util/ai-packages.js';
-import { TomlLocator } from './lines.js';
-import { PackageCollector } from './package-asset.js';
-import { gitSourceUrl } from './poetry-deps.js';
+import { PackageCollector } from '../../util/package-asset.js';
+import { stripUrlCredentials } from '../../util/secrets.js';
+import { lockHashes, lockPackages } from './lock.js';
+import { gitSourceProps } from './poetry-deps.js';
 import { groupScope } from './scope.js';
-import { arr, parseToml, str, table, type TomlObject } from './toml.js';
-import { sanitizeUrl } from './url.js';
+import { arr, parseTomlManifest, str, table, type TomlObject } from './toml.js';
 
 interface DepRef {
   readonly name: string;
@@ -26,18 +26,13 @@ interface DepRef {
 
 export function scanUvLock(text: string, path: string, scanner: string): SourceScan {
   const out = new PackageCollector({ path, scanner, confidence: 1 });
-  const parsed = parseToml(text);
-  if (parsed.data === undefined) {
-    out.issue(parsed.error ?? 'invalid toml');
-    return { assets: [], relationships: [], issues: out.issues };
-  }
-  const loc = new TomlLocator(text);
-  const entries = loc.arrayEntries('package');
-  const packages = arr(parsed.data['package']).map((p) => table(p));
+  const data = parseTomlManifest(text, out);
+  if (data === undefined) return out.result();
+  const locked = lockPackages(text, data);
+  const packages = locked.map((l) => table(l.value));
   const scopes = reachability(packages);
   packages.forEach((p, i) => {
-    const entry = entries[i];
-    const line = entry === undefined ? undefined : loc.keyLineIn('name', entry) ?? loc.index.lineAt(entry.start);
+    const line = locked[i]?.line;
     const name = str(p['name']);
     if (name === undefined || name === '') {
       out.issue('package without a name', line);
@@ -46,7 +41,7 @@ export function scanUvLock(text: string, path: string, scanner: string): SourceS
     if (isLocal(p)) return;
     addPackage(out, p, name, scopes.get(normalizePypiName(name)) ?? 'required', line);
   });
-  return { assets: out.assets(), relationships: [], issues: out.issues };
+  return out.result();
 }
 
 function isLocal(p: TomlObject): boolean {
@@ -117,18 +112,12 @@ function addPackage(out: PackageCollector, p: TomlObject, name: string, scope: D
     // uv writes `https://host/repo?rev=v1#<full commit>`.
     const hash = /#([0-9a-f]{7,64})$/i.exec(git)?.[1];
     const rev = /[?&](?:rev|tag|branch)=([^&#]+)/.exec(git)?.[1];
-    const ref = hash ?? rev;
-    const src = gitSourceUrl(git.replace(/[?#].*$/s, ''), ref);
-    if (src !== undefined) props['source_url'] = src;
-    if (ref !== undefined) props['vcs_ref'] = ref;
+    Object.assign(props, gitSourceProps(git.replace(/[?#].*$/s, ''), hash ?? rev));
   } else if (url !== undefined) {
-    const src = sanitizeUrl(url);
+    const src = stripUrlCredentials(url);
     if (src !== undefined) props['source_url'] = src;
   }
-  const hashes = [table(p['sdist']), ...arr(p['wheels']).map((w) => table(w))]
-    .map((f) => str(f['hash']))
-    .filter((h): h is string => h !== undefined && /^[a-z0-9]+:[0-9a-f]+$/i.test(h))
-    .map((h) => h.toLowerCase());
+  const hashes = lockHashes([table(p['sdist']), ...arr(p['wheels']).map((w) => table(w))].map((f) => f['hash']));
   out.add({
     ecosystem: 'pypi',
     name,

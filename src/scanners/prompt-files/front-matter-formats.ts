@@ -7,9 +7,10 @@
  *   `system:`/`user:`/`assistant:` role lines.
  */
 import type { ProviderId } from '../../types.js';
+import { providerFromWord } from '../../util/ai-providers.js';
 import { parseFrontMatter } from '../../util/front-matter.js';
 import { sortedUnique } from '../../util/sort.js';
-import { providerFromWord } from '../config-refs/index.js';
+import { lineOfOffset } from '../../util/text-lines.js';
 import { handlebarsVariables, mustacheVariables } from './handlebars.js';
 import { jinjaVariables } from './jinja.js';
 import type { PromptRead } from './read.js';
@@ -34,7 +35,7 @@ function frontMatterIssue(error: string): string {
 /** 1-based line of the first `key:` at the start of a line (front matter keys sit at column 0). */
 function keyLine(text: string, key: string): number | undefined {
   const m = new RegExp(`^${key}\\s*:`, 'm').exec(text);
-  return m === null ? undefined : text.slice(0, m.index).split('\n').length;
+  return m === null ? undefined : lineOfOffset(text, m.index);
 }
 
 /** Picoschema field names: `name`, `age?`, `tags(array, list of tags)`, `opt?(string)`. Or JSON Schema `properties`. */
@@ -133,5 +134,5 @@ function promptyModel(model: unknown): { name?: string; provider?: ProviderId } 
 
 function lineOfValue(text: string, value: string): number | undefined {
   const i = text.indexOf(value);
-  return i === -1 ? undefined : text.slice(0, i).split('\n').length;
+  return i === -1 ? undefined : lineOfOffset(text, i);
 }

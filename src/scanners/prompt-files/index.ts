@@ -19,8 +19,9 @@
  */
 import { createHash } from 'node:crypto';
 import type { Asset, Issue, Relationship, SourceScan } from '../../types.js';
+import { looksLikeSecretValue } from '../../util/secrets.js';
 import type { SourceScanContext, SourceScanner } from '../types.js';
-import { classifyModelValue, looksSecret, modelRefAsset } from '../config-refs/index.js';
+import { classifyModelValue, modelRefAsset } from '../config-refs/index.js';
 import { promptKind, type PromptKind } from './claims.js';
 import { readDotprompt, readPrompty } from './front-matter-formats.js';
 import { readChatTemplate, readLangchain, readPromptYaml, readTemplate, type PromptRead } from './read.js';
@@ -91,7 +92,7 @@ export function scanPromptFile(text: string, ctx: SourceScanContext): SourceScan
 }
 
 function promptAsset(r: PromptRead, text: string, path: string, confidence: number): Asset {
-  const declared = r.declaredModel !== undefined && !looksSecret(r.declaredModel) && r.declaredModel.length <= 200 ? r.declaredModel : undefined;
+  const declared = r.declaredModel !== undefined && !looksLikeSecretValue(r.declaredModel) && r.declaredModel.length <= 200 ? r.declaredModel : undefined;
   const props = { ...r.props };
   if (declared !== undefined) props.declared_model = declared;
   const base = path.slice(path.lastIndexOf('/') + 1);

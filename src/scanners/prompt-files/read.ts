@@ -8,7 +8,8 @@
  */
 import type { Props, ProviderId } from '../../types.js';
 import { sortedUnique } from '../../util/sort.js';
-import { parseYamlValue } from '../config-refs/index.js';
+import { lineOfOffset } from '../../util/text-lines.js';
+import { parseYamlValue } from '../../util/yaml-safe.js';
 import { templateFormat } from './claims.js';
 import { handlebarsVariables, mustacheVariables } from './handlebars.js';
 import { jinjaVariables } from './jinja.js';
@@ -65,7 +66,7 @@ export function readPromptYaml(text: string, path: string): PromptRead {
   if (typeof data.model === 'string' && data.model.trim() !== '') {
     read.declaredModel = data.model.trim();
     const m = /^model\s*:/m.exec(text);
-    if (m !== null) read.modelLine = text.slice(0, m.index).split('\n').length;
+    if (m !== null) read.modelLine = lineOfOffset(text, m.index);
   }
   return read;
 }

@@ -1,13 +1,14 @@
 /**
- * Building `package` assets, shared by the pip, conda and npm scanners.
+ * Building `package` assets, shared by the pip, conda and npm scanners, and
+ * reading their JSON manifests.
  * Ids: `package:pypi:<PEP 503 name>`, `package:npm:<name as is>`,
  * `package:conda:<lowercased name>`. Purls via packageurl-js
  * (https://github.com/package-url/purl-spec).
  */
 import { PackageURL } from 'packageurl-js';
-import type { Asset, DependencyScope, Issue, PackageFacts, PropValue, Props } from '../../types.js';
-import { aiPackageCategory, normalizePypiName } from '../../util/ai-packages.js';
-import { compareCodePoints, sortedUnique } from '../../util/sort.js';
+import type { Asset, DependencyScope, Issue, PackageFacts, PropValue, Props, SourceScan } from '../types.js';
+import { aiPackageCategory, normalizePypiName } from './ai-packages.js';
+import { compareCodePoints, sortedUnique } from './sort.js';
 
 export type Ecosystem = PackageFacts['ecosystem'];
 
@@ -97,6 +98,26 @@ function createAsset(input: PackageInput, ctx: ManifestContext): Asset {
   return asset;
 }
 
+/**
+ * Parse a JSON manifest or lock file to its top-level object; what is wrong
+ * with it becomes the file's one issue. JSON.parse messages quote the text,
+ * which may hold a secret, so they are not repeated.
+ */
+export function parseJsonManifest(text: string, out: PackageCollector, notObject = 'not a json object'): Record<string, unknown> | undefined {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch {
+    out.issue('invalid json');
+    return undefined;
+  }
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) {
+    out.issue(notObject);
+    return undefined;
+  }
+  return doc as Record<string, unknown>;
+}
+
 const SCOPE_RANK: Readonly<Record<DependencyScope, number>> = { required: 0, optional: 1, dev: 2 };
 
 /**
@@ -129,6 +150,11 @@ export class PackageCollector {
 
   assets(): Asset[] {
     return [...this.byId.values()].sort((a, b) => compareCodePoints(a.id, b.id));
+  }
+
+  /** The file's scan: its packages, sorted by id, and its issues. */
+  result(): SourceScan {
+    return { assets: this.assets(), relationships: [], issues: this.issues };
   }
 }
 

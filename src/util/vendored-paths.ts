@@ -1,6 +1,6 @@
 /**
  * Installed or vendored dependency trees: their manifests describe someone
- * else's package, not the scanned project.
+ * else's package, not the scanned project (pip, conda and npm skip them).
  */
 const VENDORED = new Set([
   'node_modules', 'bower_components', 'site-packages', 'dist-packages', '.venv', 'venv', '.tox', '.nox',
