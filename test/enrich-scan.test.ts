@@ -16,12 +16,14 @@ const TOKEN = 'hf_TESTTOKENabcdefghijklmnopqrstuvwxyz01';
 
 const APP = `from transformers import AutoModel, pipeline
 from datasets import load_dataset
+from huggingface_hub import snapshot_download
 
 bert = AutoModel.from_pretrained("google-bert/bert-base-uncased")
 qa = pipeline("question-answering", model="deepset/roberta-base-squad2", revision="${ROBERTA_SHA}")
 old = AutoModel.from_pretrained("bert-base-uncased")
 gated = AutoModel.from_pretrained("meta-llama/Llama-3.1-8B")
 reviews = load_dataset("mlbom-fixtures/tiny-reviews")
+snapshot_download(repo_id="mlbom-fixtures/tiny-bert", revision="${TINY_SHA}", local_dir="models/tiny-copy")
 `;
 
 /** A project with code references and two local Hub cache snapshots (one tampered). */
@@ -34,6 +36,13 @@ async function project(root: string): Promise<string> {
     await mkdir(snap, { recursive: true });
     await writeFile(join(snap, 'model.safetensors'), weights);
     await writeFile(join(snap, 'config.json'), JSON.stringify({ architectures: ['BertModel'], model_type: 'bert' }));
+  }
+  // A pinned snapshot_download's local_dir, and a folder whose card names one base model: both copies.
+  for (const [dir, card] of [['tiny-copy', ''], ['base-copy', '---\nbase_model: mlbom-fixtures/tampered-bert\nlicense: mit\n---\n# copy\n']] as const) {
+    await mkdir(join(root, 'models', dir), { recursive: true });
+    await writeFile(join(root, 'models', dir, 'model.safetensors'), weights);
+    await writeFile(join(root, 'models', dir, 'config.json'), JSON.stringify({ architectures: ['BertModel'], model_type: 'bert' }));
+    if (card !== '') await writeFile(join(root, 'models', dir, 'README.md'), card);
   }
   return createHash('sha256').update(weights).digest('hex');
 }
@@ -65,6 +74,7 @@ function routes(weightsSha: string): Record<string, ReplayResponse | ReplayRespo
     'GET /api/datasets/mlbom-fixtures/tiny-reviews?blobs=true': jsonFixture('dataset_info_mlbom-fixtures__tiny-reviews.json'),
     [`GET /api/models/mlbom-fixtures/tiny-bert/revision/${TINY_SHA}?blobs=true`]: snapshotInfo('tiny-bert', TINY_SHA, weightsSha),
     [`GET /api/models/mlbom-fixtures/tampered-bert/revision/${TAMPERED_SHA}?blobs=true`]: snapshotInfo('tampered-bert', TAMPERED_SHA, 'f'.repeat(64)),
+    'GET /api/models/mlbom-fixtures/tampered-bert?blobs=true': snapshotInfo('tampered-bert', TAMPERED_SHA, 'f'.repeat(64)),
   };
 }
 
@@ -101,7 +111,7 @@ describe('scan with Hub enrichment (loopback Hub replaying recorded responses)',
         assert.equal(bert.modelCard.modelParameters.task, 'fill-mask');
         assert.deepEqual(bert.externalReferences, [{ url: `${server.origin}/google-bert/bert-base-uncased`, type: 'website' }]);
         // The renamed id in code is the same component, with both lines as evidence.
-        assert.deepEqual(bert.evidence.occurrences.map((o: Json) => o.line), [4, 6]);
+        assert.deepEqual(bert.evidence.occurrences.map((o: Json) => o.line), [5, 7]);
         assert.equal(byRef(bom, 'model:hf:bert-base-uncased'), undefined);
         // Weights not on disk still carry their published hashes.
         const weights = bert.components.find((c: Json) => c.name === 'pytorch_model.bin');
@@ -130,11 +140,20 @@ describe('scan with Hub enrichment (loopback Hub replaying recorded responses)',
         assert.equal(stderr.split('\n').filter((l) => l.includes('meta-llama/Llama-3.1-8B')).length, 1);
 
         // Local copies are checked file by file against the published LFS hashes.
-        const tiny = bom.components.find((c: Json) => c.purl === `pkg:huggingface/mlbom-fixtures/tiny-bert@${TINY_SHA}`);
+        const tiny = byRef(bom, `model:hub/models--mlbom-fixtures--tiny-bert/snapshots/${TINY_SHA}`);
+        assert.equal(tiny.purl, `pkg:huggingface/mlbom-fixtures/tiny-bert@${TINY_SHA}`);
         assert.deepEqual(prop(tiny, 'upstream_verification'), ['verified']);
-        const tampered = bom.components.find((c: Json) => c.purl === `pkg:huggingface/mlbom-fixtures/tampered-bert@${TAMPERED_SHA}`);
+        const tampered = byRef(bom, `model:hub/models--mlbom-fixtures--tampered-bert/snapshots/${TAMPERED_SHA}`);
         assert.deepEqual(prop(tampered, 'upstream_verification'), ['mismatch']);
         assert.match(stderr, /models--mlbom-fixtures--tampered-bert\/snapshots\/2+\/model\.safetensors: weights differ from the published Hub revision/);
+        // The local_dir of a pinned snapshot_download is verified against that revision.
+        const copy = byRef(bom, 'model:models/tiny-copy');
+        assert.deepEqual(prop(copy, 'upstream_verification'), ['verified']);
+        assert.deepEqual(prop(copy, 'upstream_repo'), [`mlbom-fixtures/tiny-bert@${TINY_SHA}`]);
+        // A folder whose card names one base model and holds the same files is checked against it.
+        const baseCopy = byRef(bom, 'model:models/base-copy');
+        assert.deepEqual(prop(baseCopy, 'upstream_verification'), ['mismatch']);
+        assert.match(stderr, /models\/base-copy\/model\.safetensors: weights differ from the published Hub revision/);
 
         // The token is nowhere: not in the BOM, the warnings, or the cache.
         assert.ok(!stdout.includes(TOKEN) && !stderr.includes(TOKEN));
@@ -151,6 +170,7 @@ describe('scan with Hub enrichment (loopback Hub replaying recorded responses)',
         server.route('GET /api/models/google-bert/bert-base-uncased?blobs=true', [jsonFixture('model_info_google-bert__bert-base-uncased.blobs.json'), jsonFixture('model_info_google-bert__bert-base-uncased.blobs.json')]);
         server.route('GET /api/models/bert-base-uncased?blobs=true', { status: 307, headers: { Location: '/api/models/google-bert/bert-base-uncased?blobs=true' } });
         server.route('GET /api/datasets/mlbom-fixtures/tiny-reviews?blobs=true', jsonFixture('dataset_info_mlbom-fixtures__tiny-reviews.json'));
+        server.route('GET /api/models/mlbom-fixtures/tampered-bert?blobs=true', { status: 304 });
         const before = server.requests.length;
         const strict = await runCli(['scan', root, '--reproducible', '--strict'], { env });
         assert.equal(strict.code, 1);

@@ -9,12 +9,12 @@ import type { Dispatcher } from 'undici';
 import { HttpClient } from './http.js';
 import { ResponseCache } from './cache.js';
 import { DEFAULT_HF_ENDPOINT, HubClient, type HubResult } from './huggingface/hub.js';
-import { applyDatasetInfo, applyModelInfo, hubTarget, type Enrichment, type HubTarget } from './huggingface/apply.js';
+import { applyDatasetInfo, applyModelInfo, hubTarget, verifyLocalCopy, type Enrichment, type HubTarget } from './huggingface/apply.js';
 import type { Asset, Inventory, Issue } from '../types.js';
 import { mapLimit } from '../util/pool.js';
 import { sortedBy } from '../util/sort.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
-import { mergeAssets } from '../resolve/merge.js';
+import { mergeAssets, resolveLocalPath } from '../resolve/merge.js';
 
 
 export interface EnrichOptions {
@@ -34,6 +34,44 @@ export interface EnrichOptions {
   readonly onIssue?: (issue: Issue) => void;
 }
 
+interface LocalCopy {
+  readonly target: HubTarget;
+  readonly local: Asset;
+  readonly requireSameFiles: boolean;
+}
+
+interface TargetEntry {
+  readonly target: HubTarget;
+  readonly assets: Asset[];
+  readonly copies: LocalCopy[];
+}
+
+/**
+ * Local folders known to be copies of a Hub repo without being a cache
+ * snapshot: the `local_dir` of a `snapshot_download`, and a folder whose
+ * card names exactly one base model without saying it was changed.
+ */
+function localCopies(assets: readonly Asset[]): LocalCopy[] {
+  const byId = new Map(assets.map((a) => [a.id, a]));
+  const out: LocalCopy[] = [];
+  for (const a of assets) {
+    const dir = a.props['local_dir'];
+    const target = hubTarget(a);
+    if (typeof dir !== 'string' || target === undefined || target.kind !== 'model') continue;
+    const local = resolveLocalPath(dir, a.locations[0]?.path ?? '').map((p) => byId.get(`model:${p}`)).find((x) => x !== undefined);
+    if (local !== undefined && local.files.length > 0) out.push({ target, local, requireSameFiles: false });
+  }
+  for (const a of assets) {
+    const bases = a.model.baseModels ?? [];
+    const isLocalFolder = a.kind === 'model' && a.purl === undefined && a.props['model_layout'] === 'hf';
+    if (!isLocalFolder || bases.length !== 1 || a.model.baseModelRelation !== undefined) continue;
+    const base = bases[0] as string;
+    if (!/^[\w.-]+\/[\w.-]+$/.test(base)) continue;
+    out.push({ target: { kind: 'model', repoId: base }, local: a, requireSameFiles: true });
+  }
+  return out;
+}
+
 export interface EnrichResult {
   readonly inventory: Inventory;
   /** Lookups that failed (not counting offline misses). */
@@ -44,15 +82,18 @@ export interface EnrichResult {
 
 export async function enrich(inventory: Inventory, options: EnrichOptions): Promise<EnrichResult> {
   const endpoint = (options.endpoint ?? DEFAULT_HF_ENDPOINT).replace(/\/+$/, '');
-  const targets = new Map<string, { target: HubTarget; assets: Asset[] }>();
+  const targets = new Map<string, TargetEntry>();
+  const entryFor = (target: HubTarget): TargetEntry => {
+    const key = `${target.kind}\u0000${target.repoId}\u0000${target.revision ?? ''}`;
+    const entry = targets.get(key) ?? { target, assets: [], copies: [] };
+    targets.set(key, entry);
+    return entry;
+  };
   for (const asset of inventory.assets) {
     const target = hubTarget(asset);
-    if (target === undefined) continue;
-    const key = `${target.kind}\u0000${target.repoId}\u0000${target.revision ?? ''}`;
-    const entry = targets.get(key) ?? { target, assets: [] };
-    entry.assets.push(asset);
-    targets.set(key, entry);
+    if (target !== undefined) entryFor(target).assets.push(asset);
   }
+  for (const copy of localCopies(inventory.assets)) entryFor(copy.target).copies.push(copy);
   if (targets.size === 0) return { inventory, failures: 0, requests: 0, cacheHits: 0 };
 
   const http = new HttpClient({
@@ -74,10 +115,18 @@ export async function enrich(inventory: Inventory, options: EnrichOptions): Prom
   const added: Asset[] = [];
   try {
     const entries = sortedBy(targets.values(), (e) => `${e.target.kind}\u0000${e.target.repoId}\u0000${e.target.revision ?? ''}`);
-    await mapLimit(entries, options.concurrency ?? 8, async ({ target, assets }) => {
+    await mapLimit(entries, options.concurrency ?? 8, async ({ target, assets, copies }) => {
       const result: HubResult<unknown> = target.kind === 'model'
         ? await hub.modelInfo(target.repoId, target.revision)
         : await hub.datasetInfo(target.repoId, target.revision);
+      if (result.ok && target.kind === 'model') {
+        for (const { local, requireSameFiles } of copies) {
+          const e = verifyLocalCopy(replaced.get(local.id) ?? local, result.value as Parameters<typeof verifyLocalCopy>[1], result.canonicalId, requireSameFiles);
+          if (e === undefined) continue;
+          replaced.set(local.id, e.asset);
+          issues.push(...e.issues);
+        }
+      }
       for (const asset of assets) {
         if (result.ok) {
           const e: Enrichment = target.kind === 'model'

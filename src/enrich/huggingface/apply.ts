@@ -165,15 +165,18 @@ function upstreamFiles(siblings: HubModelInfo['siblings']): UpstreamFile[] {
  * against the published LFS hashes: `mismatch` means the weights on disk
  * are not the ones the Hub serves at that revision.
  */
-function compareLocalFiles(out: Asset, upstream: readonly UpstreamFile[], issues: Issue[]): 'verified' | 'mismatch' | 'unknown' | undefined {
+function compareLocalFiles(out: Asset, upstream: readonly UpstreamFile[], issues: Issue[], requireSameFiles = false): 'verified' | 'mismatch' | 'unknown' | undefined {
   if (out.files.length === 0 || upstream.length === 0) return undefined;
   // A folder model's id is its folder; its files sit below it as in the repo.
   const root = out.id.startsWith('model:') && !out.id.startsWith('model:hf:') ? out.id.slice('model:'.length) : commonDir(out.files.map((f) => f.path));
   const byName = new Map(upstream.map((u) => [u.name, u]));
+  const rel = (p: string): string => (root === '' ? p : p.slice(root.length + 1));
+  // A folder that merely names a base model is a copy only if it holds the same weight files.
+  if (requireSameFiles && !out.files.filter((f) => f.role === 'weights').every((f) => byName.has(rel(f.path)))) return undefined;
   let checked = 0;
   const mismatched: string[] = [];
   for (const f of out.files) {
-    const u = byName.get(root === '' ? f.path : f.path.slice(root.length + 1));
+    const u = byName.get(rel(f.path));
     if (u === undefined || f.sha256 === undefined) continue;
     checked++;
     if (u.sha256 !== f.sha256) mismatched.push(f.path);
@@ -186,6 +189,22 @@ function compareLocalFiles(out: Asset, upstream: readonly UpstreamFile[], issues
     return 'mismatch';
   }
   return checked > 0 ? 'verified' : 'unknown';
+}
+
+/**
+ * Verify a local folder that is a copy of a Hub repo it does not name by
+ * its path: the `local_dir` of a pinned `snapshot_download`, or a folder
+ * whose card names one base model and holds the same weight files.
+ */
+export function verifyLocalCopy(local: Asset, info: HubModelInfo, canonicalId: string, requireSameFiles: boolean): Enrichment | undefined {
+  const upstream = upstreamFiles(info.siblings);
+  const out: Asset = { ...local, props: { ...local.props } };
+  const issues: Issue[] = [];
+  const verification = compareLocalFiles(out, upstream, issues, requireSameFiles);
+  if (verification === undefined) return undefined;
+  out.props['upstream_verification'] = verification;
+  out.props['upstream_repo'] = typeof info.sha === 'string' ? `${canonicalId}@${info.sha.toLowerCase()}` : canonicalId;
+  return { asset: out, datasets: [], issues };
 }
 
 function commonDir(paths: readonly string[]): string {

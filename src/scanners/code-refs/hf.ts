@@ -115,6 +115,9 @@ export function scanHfCalls(ctx: FileCtx, isApiCall: (call: Call) => boolean): v
     const props: Props = {};
     const filename = ctx.bindings.resolveString(kw.get('filename') ?? (rule.keys[0] === 'repo_id' ? call.positional[1] : undefined), call.open);
     if (filename !== undefined && /^[\w.*?[\]/-]{1,200}$/.test(filename.text)) props['hub_filename'] = filename.text;
+    // `snapshot_download(..., local_dir="models/x")` makes models/x a copy of the repo: enrichment verifies it.
+    const localDir = DOWNLOADS.has(calleeText(call).split('.').pop() ?? '') ? ctx.bindings.resolveString(kw.get('local_dir'), call.open) : undefined;
+    if (localDir !== undefined && /^[\w./-]{1,300}$/.test(localDir.text) && !localDir.text.startsWith('/')) props['local_dir'] = localDir.text;
     for (const value of values) {
       if (rule.kind === 'dataset' && BUILDERS.has(value.text)) {
         scanDataFiles(ctx, call);

@@ -24,6 +24,7 @@
  * - revision: the branch or tag a Hub reference asks for (a 40-hex commit becomes the version instead)
  * - trust_remote_code: `trust_remote_code=True` was passed when loading it
  * - hub_filename: the file `hf_hub_download` / `Llama.from_pretrained` fetches from the repo
+ * - local_dir: the folder `snapshot_download` / `hf_hub_download` writes the repo to (`local_dir=`)
  * - id_as_written: the id in the code when the library loads another (sentence-transformers' bare names)
  * - library_default: no model was named; this is the one the library loads by default (LangChain `HuggingFaceEmbeddings()`)
  * - insecure_endpoint: a service endpoint uses plain http to a host other than this machine
