@@ -11,4 +11,5 @@ export { PROPERTY_PREFIX } from './bom/properties.js';
 export { MlbomError, EXIT, type MlbomErrorCode } from './errors.js';
 export { FILE_SCANNERS } from './scanners/registry.js';
 export type * from './types.js';
+export * from './card/index.js';
 export { run, type CliIo } from './cli/index.js';
