@@ -12,4 +12,5 @@ export { MlbomError, EXIT, type MlbomErrorCode } from './errors.js';
 export { FILE_SCANNERS } from './scanners/registry.js';
 export type * from './types.js';
 export * from './card/index.js';
+export { parseBomText, diffBoms, parseGates, evaluateGates, renderDiff, type DiffResult, type Change, type DiffFormat } from './diff/index.js';
 export { run, type CliIo } from './cli/index.js';

@@ -9,6 +9,7 @@ import { TOOL_VERSION } from '../version.js';
 import { createLogger, type CliIo } from './io.js';
 import { registerScan } from './scan.js';
 import { registerCard } from './card.js';
+import { registerDiff } from './diff.js';
 import { registerValidate } from './validate.js';
 
 export type { CliIo } from './io.js';
@@ -37,6 +38,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   registerScan(program, io, log, setExit);
   registerValidate(program, io, log, setExit);
   registerCard(program, io, log, setExit);
+  registerDiff(program, io, log, setExit);
   for (const cmd of program.commands) {
     cmd.exitOverride();
     cmd.addOption(new Option('-q, --quiet', 'print no warnings'));
