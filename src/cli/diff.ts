@@ -23,14 +23,17 @@ export function registerDiff(program: Command, io: CliIo, log: Logger, setExit: 
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'markdown', 'md', 'json']).default('text'))
     .option('-o, --output <file>', 'write the report to a file instead of stdout')
     .option('--fail-on <rules>', 'exit 1 when a rule matches: added, removed, model-changed, hash-changed, integrity, license-changed, dataset-changed, metric-regressed[:THRESHOLD], new-service, new-pickle, finding-added, any')
-    .option('--color', 'colour the text report (never on unless asked; NO_COLOR wins)')
+    .option('--color', 'colour the text report even when stdout is not a terminal (NO_COLOR wins)')
+    .option('--no-color', 'never colour the text report')
     .action(async (oldFile: string, newFile: string, flags: DiffFlags) => {
       // Rules first: a typo in --fail-on must not pass silently after a long load.
       const gates: Gate[] = flags.failOn !== undefined ? parseGates(flags.failOn) : [];
       const oldBom = parseBomText(await readBomFile(resolve(io.cwd, oldFile), oldFile), oldFile);
       const newBom = parseBomText(await readBomFile(resolve(io.cwd, newFile), newFile), newFile);
       const result = diffBoms(oldBom, newBom);
-      const color = flags.color === true && (io.env.NO_COLOR ?? '') === '' && flags.output === undefined;
+      // Colour by default only on a terminal, as most CLIs do; NO_COLOR and -o always turn it off.
+      const tty = (io.stdout as { isTTY?: boolean }).isTTY === true;
+      const color = (flags.color ?? tty) && (io.env.NO_COLOR ?? '') === '' && flags.output === undefined;
       const text = renderDiff(result, flags.format === 'md' ? 'markdown' : flags.format, { color });
       if (flags.output !== undefined) {
         try {
