@@ -3,44 +3,17 @@ import assert from 'node:assert/strict';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { Command, CommanderError } from 'commander';
 import { parse } from 'yaml';
 import { PIPELINE_DATA } from '@huggingface/tasks';
 import { buildCardContexts, parseBomJson, safeFileNames } from '../src/card/index.js';
-import { registerCard } from '../src/cli/card.js';
-import { createLogger } from '../src/cli/io.js';
-import { EXIT, MlbomError } from '../src/errors.js';
-import { fixturePath, repoRoot, withTempDir } from './helpers.js';
+import { fixturePath, repoRoot, runCli, withTempDir } from './helpers.js';
 
 const DEMO = fixturePath('golden', 'demo-project.cdx.json');
 const CDXGEN = fixturePath('card', 'cdxgen-python.cdx.json');
 
-/** The `card` command alone, with run()'s error → exit-code mapping (so it does not depend on index.ts wiring). */
-async function card(argv: string[], cwd = repoRoot): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const io = {
-    stdout: { write: (s: string) => { stdout += s; return true; } },
-    stderr: { write: (s: string) => { stderr += s; return true; } },
-    env: {},
-    cwd,
-  };
-  const log = createLogger(io, { quiet: false, debug: false });
-  let code: number = EXIT.OK;
-  const program = new Command('mlbom').exitOverride().configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
-  registerCard(program, io, log, (c) => { code = c; });
-  for (const c of program.commands) c.exitOverride();
-  try {
-    await program.parseAsync(['card', ...argv], { from: 'user' });
-  } catch (err) {
-    if (err instanceof CommanderError) return { code: err.exitCode === 0 ? 0 : EXIT.USAGE, stdout, stderr };
-    if (err instanceof MlbomError) {
-      log.error(err.message);
-      return { code: err.code === 'INTERNAL' ? EXIT.FAILED : EXIT.USAGE, stdout, stderr };
-    }
-    throw err;
-  }
-  return { code, stdout, stderr };
+/** `mlbom card …` through the real CLI, in-process. */
+function card(argv: string[], cwd = repoRoot): Promise<{ code: number; stdout: string; stderr: string }> {
+  return runCli(['card', ...argv], { cwd });
 }
 
 function split(md: string): { fm: Record<string, unknown>; body: string } {

@@ -2,44 +2,15 @@ import assert from 'node:assert/strict';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { Command, CommanderError } from 'commander';
-import { registerDiff } from '../src/cli/diff.js';
-import { createLogger, type CliIo } from '../src/cli/io.js';
 import { diffBoms, parseBomText, renderDiff, type DiffResult } from '../src/diff/index.js';
-import { EXIT, MlbomError } from '../src/errors.js';
 import { fixturePath, repoRoot, runCli, withTempDir } from './helpers.js';
 
 const V1 = fixturePath('diff', 'v1.cdx.json');
 const V2 = fixturePath('diff', 'v2.cdx.json');
 
-/** Drive `mlbom diff` in-process: through run() once the lead registers it, else through registerDiff alone. */
-async function runDiff(args: string[], cwd = repoRoot): Promise<{ code: number; stdout: string; stderr: string }> {
-  const { readFile: rf } = await import('node:fs/promises');
-  const index = await rf(join(repoRoot, 'src', 'cli', 'index.ts'), 'utf8').catch(() => '');
-  if (index.includes('registerDiff(')) return runCli(['diff', ...args], { cwd });
-  let stdout = '';
-  let stderr = '';
-  const io: CliIo = {
-    stdout: { write: (s: string) => { stdout += s; return true; } },
-    stderr: { write: (s: string) => { stderr += s; return true; } },
-    env: {},
-    cwd,
-  };
-  const log = createLogger(io, { quiet: false, debug: false });
-  let code: number = EXIT.OK;
-  const program = new Command('mlbom').exitOverride().configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
-  registerDiff(program, io, log, (c) => { code = c; });
-  for (const c of program.commands) c.exitOverride();
-  try {
-    await program.parseAsync(['diff', ...args], { from: 'user' });
-  } catch (err) {
-    if (err instanceof CommanderError) code = err.exitCode === 0 ? EXIT.OK : EXIT.USAGE;
-    else if (err instanceof MlbomError) {
-      log.error(err.message);
-      code = EXIT.USAGE;
-    } else throw err;
-  }
-  return { code, stdout, stderr };
+/** `mlbom diff …` through the real CLI, in-process. */
+function runDiff(argv: string[], cwd = repoRoot): Promise<{ code: number; stdout: string; stderr: string }> {
+  return runCli(['diff', ...argv], { cwd });
 }
 
 async function load(path: string): Promise<ReturnType<typeof parseBomText>> {
