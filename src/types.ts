@@ -97,6 +97,40 @@ export interface FileScan {
   readonly chatTemplate?: EmbeddedTemplate;
   /** For index files: the shard files (root-relative POSIX paths) it names. */
   readonly shards?: readonly string[];
+  /** What the pickle opcode walk found; set for every file that holds pickle data. */
+  readonly pickleAnalysis?: PickleAnalysis;
+}
+
+/** How a global a pickle imports is judged (see docs/PICKLE.md). */
+export type PickleGlobalClass = 'safe' | 'suspicious' | 'dangerous';
+
+/** One `module.name` a pickle imports on load. */
+export interface PickleGlobal {
+  /** `?` when the string could not be resolved statically (always dangerous). */
+  readonly module: string;
+  readonly name: string;
+  readonly class: PickleGlobalClass;
+  readonly opcode: 'GLOBAL' | 'INST' | 'STACK_GLOBAL';
+  /** The archive member (PyTorch zip, npz) the pickle sits in; absent for a plain pickle file. */
+  readonly member?: string;
+}
+
+/**
+ * The result of walking every pickle in a file without unpickling it.
+ * - `complete`: every stream was walked to its STOP;
+ * - `partial`: globals were collected, but some stream was truncated,
+ *   malformed or over budget, so more imports may hide after that point;
+ * - `not-analyzed`: no opcode could be read (e.g. compressed joblib).
+ * Only `complete` with no dangerous or suspicious global is clean.
+ */
+export interface PickleAnalysis {
+  readonly status: 'complete' | 'partial' | 'not-analyzed';
+  /** Why it is not complete. */
+  readonly reason?: string;
+  /** Distinct globals, sorted by member, module, name. */
+  readonly globals: readonly PickleGlobal[];
+  /** Pickle streams walked (a stream may hold several pickles back to back). */
+  readonly streams: number;
 }
 
 /** One file that is part of an asset. */
@@ -226,6 +260,8 @@ export interface Asset {
   trustRemoteCode?: boolean;
   /** Who publishes it (a Hub author or organization). */
   supplier?: string;
+  /** Registry facts were applied (so a missing licence is really missing, not merely unlooked-up). Not written to the BOM. */
+  enriched?: boolean;
   /** Links for the reader: the Hub page, the source repository. */
   externalReferences?: ExternalRef[];
   /**
@@ -265,6 +301,30 @@ export interface Inventory {
   /** Links between assets (project → asset links are implied). */
   readonly relationships: Relationship[];
   readonly issues: Issue[];
+  /** Risks found by `findRisks` (after enrichment); absent until then. */
+  readonly findings?: readonly Finding[];
+}
+
+/** How bad a finding is (ordered in `findings/rules.ts`: info < low < medium < high < critical). */
+export type Severity = 'info' | 'low' | 'medium' | 'high' | 'critical';
+
+/** A supply-chain or integrity risk found in the inventory (rules in `findings/rules.ts`). */
+export interface Finding {
+  /** Stable across runs on the same tree: the rule id and a short hash of component, evidence and details. */
+  readonly id: string;
+  /** The rule that raised it, e.g. `unsafe-pickle`. */
+  readonly rule: string;
+  readonly severity: Severity;
+  /** The asset it is about (an `Asset.id`). */
+  readonly assetId: string;
+  /** One sentence naming what is wrong, for people. */
+  readonly message: string;
+  /** Where it shows: files with a line when known. Sorted. */
+  readonly evidence: readonly Location[];
+  /** What to do about it. */
+  readonly remediation: string;
+  /** Specifics, e.g. the offending globals `os.system`. Sorted. */
+  readonly details?: readonly string[];
 }
 
 export interface RootInfo {

@@ -17,7 +17,8 @@ describe('golden BOMs of the demo project', () => {
       // Scan with a relative path from the repo root, as a user would.
       const { code, stdout, stderr } = await runCli(['scan', 'fixtures/demo-project', ...c.argv], { env: { SOURCE_DATE_EPOCH: '1700000000' } });
       assert.equal(code, 0, stderr);
-      assert.equal(stderr, '', 'the demo project scans without warnings');
+      // The demo is meant to show findings; it must not warn about anything it failed to read.
+      assert.deepEqual(stderr.split('\n').filter((l) => l !== '' && !l.startsWith('mlbom: finding:')), [], 'the demo project scans without warnings');
       assert.deepEqual(await schemaErrors(stdout), []);
       const path = fixturePath('golden', c.file);
       if (process.env['UPDATE_GOLDEN'] === '1') {

@@ -17,6 +17,7 @@ import { compareCodePoints, sortedBy } from '../util/sort.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
 import { assetComponent, assetService } from './components.js';
 import { ExtensionTable, type ModelCardExt } from './extensions.js';
+import { findingVulnerabilities } from './findings.js';
 
 export interface BuildOptions {
   /** The BOM timestamp; omitted when undefined (reproducible output). */
@@ -94,6 +95,7 @@ export function buildBom(inventory: Inventory, options: BuildOptions = {}): Buil
     const card = modelCard(asset, datasetRefs);
     if (card !== undefined) extensions.setComponent(component, { modelCard: card });
   }
+  for (const v of findingVulnerabilities(inventory.findings ?? [], refs)) bom.vulnerabilities.add(v);
   return { bom, extensions };
 }
 

@@ -1,5 +1,5 @@
 /** The CLI's streams and its stderr logger: stdout is for the artifact only. */
-import type { Issue } from '../types.js';
+import type { Finding, Issue } from '../types.js';
 
 export interface Writable {
   write(chunk: string): unknown;
@@ -15,6 +15,8 @@ export interface CliIo {
 export interface Logger {
   warn(message: string): void;
   issue(issue: Issue): void;
+  /** A risk finding, one line: `mlbom: finding: [severity] rule: message`. */
+  finding(finding: Finding): void;
   error(message: string): void;
   debug(message: string): void;
 }
@@ -31,6 +33,9 @@ export function createLogger(io: CliIo, opts: { quiet: boolean; debug: boolean }
     },
     issue: (i) => {
       if (!opts.quiet) io.stderr.write(`mlbom: warning: ${oneLine(i.path)}: ${oneLine(i.message)} [${i.scanner}]\n`);
+    },
+    finding: (f) => {
+      if (!opts.quiet) io.stderr.write(`mlbom: finding: [${f.severity}] ${f.rule}: ${oneLine(f.message)}\n`);
     },
     error: (m) => io.stderr.write(`mlbom: error: ${oneLine(m)}\n`),
     debug: (m) => {

@@ -12,6 +12,8 @@ import { EXIT, MlbomError } from '../errors.js';
 import { enrich } from '../enrich/index.js';
 import { resolveHfToken } from '../enrich/huggingface/token.js';
 import { scan } from '../scan.js';
+import { atOrAbove, findRisks, SEVERITIES } from '../findings/index.js';
+import type { Severity } from '../types.js';
 import type { CliIo, Logger } from './io.js';
 
 interface ScanFlags {
@@ -30,6 +32,7 @@ interface ScanFlags {
   name?: string;
   version?: string;
   validate: boolean;
+  failOn?: Severity;
 }
 
 export function registerScan(program: Command, io: CliIo, log: Logger, setExit: (code: number) => void): void {
@@ -51,6 +54,7 @@ export function registerScan(program: Command, io: CliIo, log: Logger, setExit: 
     .option('--no-cache', 'do not read or write the registry response cache')
     .option('--name <name>', 'name of the root component (default: package.json, pyproject.toml or the folder name)')
     .option('--version <version>', 'version of the root component')
+    .addOption(new Option('--fail-on <severity>', 'exit 1 when a risk finding at or above this severity exists').choices([...SEVERITIES]))
     .option('--no-validate', 'skip validating the BOM against the CycloneDX schema before writing it')
     .action(async (dir: string, flags: ScanFlags) => {
       const epoch = parseSourceDateEpoch(io.env['SOURCE_DATE_EPOCH']);
@@ -76,7 +80,8 @@ export function registerScan(program: Command, io: CliIo, log: Logger, setExit: 
         onIssue: (i) => log.issue(i),
       });
       log.debug(`registry: ${enriched.requests} request(s), ${enriched.cacheHits} cache hit(s), ${enriched.failures} failure(s)`);
-      const inventory = enriched.inventory;
+      const inventory = { ...enriched.inventory, findings: findRisks(enriched.inventory) };
+      for (const f of inventory.findings) log.finding(f);
       const built = buildBom(inventory, {
         timestamp: reproducible ? epoch : new Date(),
         serialNumber: reproducible ? undefined : `urn:uuid:${randomUUID()}`,
@@ -103,6 +108,14 @@ export function registerScan(program: Command, io: CliIo, log: Logger, setExit: 
         log.error(`${enriched.failures} registry lookup(s) failed (--strict)`);
         setExit(EXIT.FAILED);
         return;
+      }
+      if (flags.failOn !== undefined) {
+        const failing = atOrAbove(inventory.findings, flags.failOn);
+        if (failing.length > 0) {
+          log.error(`${failing.length} finding(s) at or above ${flags.failOn} (--fail-on ${flags.failOn})`);
+          setExit(EXIT.FAILED);
+          return;
+        }
       }
       setExit(EXIT.OK);
     });

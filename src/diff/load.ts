@@ -47,9 +47,48 @@ function normalizeBom(raw: Json, specVersion: string): Bom {
   comps.forEach(visit);
   services.forEach(visit);
   const assets: Asset[] = [];
-  for (const c of comps) assets.push(componentAsset(c, identity));
-  for (const s of services) assets.push(serviceAsset(s));
+  // A vulnerability may name a nested file component; it counts against the top-level asset.
+  const owner = new Map<string, Asset>();
+  const own = (c: Json, asset: Asset): void => {
+    const ref = str(c['bom-ref']);
+    if (ref !== undefined) owner.set(ref, asset);
+    for (const n of arr(c.components)) own(n, asset);
+  };
+  for (const c of comps) {
+    const asset = componentAsset(c, identity);
+    assets.push(asset);
+    own(c, asset);
+  }
+  for (const s of services) {
+    const asset = serviceAsset(s);
+    assets.push(asset);
+    own(s, asset);
+  }
+  attachFindings(arr(raw.vulnerabilities), owner);
   return { specVersion, assets };
+}
+
+/**
+ * Vulnerabilities (mlbom's risk findings, or CVEs from other tools) become
+ * `mlbom:finding` values on the assets they affect, keyed by what stays
+ * stable between releases: the rule (or vulnerability id), severity and evidence.
+ */
+function attachFindings(vulns: Json[], owner: ReadonlyMap<string, Asset>): void {
+  for (const v of vulns) {
+    const props = arr(v.properties);
+    const prop = (name: string): string[] => props.filter((p) => str(p.name) === name).map((p) => str(p.value) ?? '');
+    const key = prop('mlbom:rule')[0] ?? str(v.id) ?? '?';
+    const severity = str(asObj(arr(v.ratings)[0])?.severity) ?? 'unknown';
+    const evidence = prop('mlbom:evidence');
+    const value = `${key} [${severity}]${evidence.length > 0 ? ` ${evidence.join(', ')}` : ''}`;
+    for (const a of arr(v.affects)) {
+      const asset = owner.get(str(a.ref) ?? '');
+      if (asset === undefined) continue;
+      const list = asset.props.get('mlbom:finding') ?? [];
+      if (!list.includes(value)) list.push(value);
+      asset.props.set('mlbom:finding', list.sort());
+    }
+  }
 }
 
 function displayId(c: Json): string {

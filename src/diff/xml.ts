@@ -28,6 +28,16 @@ export function xmlToJson(text: string, shown: string): Json {
     specVersion: m[1],
     components: xlist(bom.components, 'component').map(xComponent),
     services: xlist(bom.services, 'service').map(xService),
+    vulnerabilities: xlist(bom.vulnerabilities, 'vulnerability').map(xVulnerability),
+  };
+}
+
+function xVulnerability(v: X): Json {
+  return {
+    id: xtext(v.id),
+    ratings: xlist(v.ratings, 'rating').map((r) => ({ severity: xtext(r.severity) })),
+    affects: xlist(v.affects, 'target').map((t) => ({ ref: xtext(t.ref) })),
+    properties: xProps(v.properties),
   };
 }
 

@@ -145,6 +145,8 @@ function mergeGroup(group: readonly Asset[]): Asset {
     if (a.purl !== undefined && (out.purl === undefined || (!out.purl.includes('@') && a.purl.includes('@')))) out.purl = a.purl;
     out.confidence = Math.max(confidenceOf(out), confidenceOf(a));
     if (a.trustRemoteCode === true) out.trustRemoteCode = true;
+    if (a.enriched === true) out.enriched = true;
+    out.upstreamFiles ??= a.upstreamFiles;
     // One unpinned sighting is enough: that code path may load something else tomorrow.
     if (a.unpinned === true) out.unpinned = true;
     out.prompt ??= a.prompt;

@@ -68,6 +68,7 @@ export function applyModelInfo(asset: Asset, info: HubModelInfo, canonicalId: st
   const issues: Issue[] = [];
   const sha = typeof info.sha === 'string' && SHA.test(info.sha) ? info.sha.toLowerCase() : undefined;
   const requested = hubTarget(asset)?.revision;
+  out.enriched = true;
   applyIdentity(out, 'model', canonicalId, sha, requested);
   const card = isRecord(info.cardData) ? cardFacts(info.cardData) : undefined;
   if (card !== undefined) fillModel(out.model, card.model);
@@ -90,6 +91,7 @@ export function applyModelInfo(asset: Asset, info: HubModelInfo, canonicalId: st
 export function applyDatasetInfo(asset: Asset, info: HubDatasetInfo, canonicalId: string, endpoint: string): Enrichment {
   const out: Asset = { ...asset, props: { ...asset.props }, model: { ...asset.model } };
   const sha = typeof info.sha === 'string' && SHA.test(info.sha) ? info.sha.toLowerCase() : undefined;
+  out.enriched = true;
   applyIdentity(out, 'dataset', canonicalId, sha, hubTarget(asset)?.revision);
   const cardData = isRecord(info.cardData) ? info.cardData : {};
   const license = cardData['license'];
