@@ -9,6 +9,7 @@ import { validateBomText } from '../src/bom/validate.js';
 import { RULES, atOrAbove, findRisks, sortFindings } from '../src/findings/index.js';
 import type { Asset, AssetFile, Finding, Inventory, PickleAnalysis } from '../src/types.js';
 import { repoRoot, runCli, withTempDir } from './helpers.js';
+import { sarifSchemaErrors } from './sarif-schema.js';
 
 function asset(over: Partial<Asset> & Pick<Asset, 'id'>): Asset {
   return {
@@ -267,6 +268,28 @@ describe('findings: scan --fail-on', () => {
       assert.equal(critical.code, 0, critical.stderr);
       const quiet = await runCli(['scan', dir, '-o', out, '-q']);
       assert.equal(quiet.stderr, '');
+    });
+  });
+
+  it('--sarif writes a schema-valid SARIF log with paths from the repository root', async () => {
+    await withTempDir(async (dir) => {
+      await project(join(dir, 'svc'));
+      // Run from the "checkout root" and scan a subfolder, as CI does.
+      const r = await runCli(['scan', 'svc', '-o', 'bom.json', '--sarif', 'out.sarif'], { cwd: dir });
+      assert.equal(r.code, 0, r.stderr);
+      const log = JSON.parse(await readFile(join(dir, 'out.sarif'), 'utf8')) as {
+        runs: { automationDetails: { id: string }; results: { ruleId: string; level: string; locations: { physicalLocation: { artifactLocation: { uri: string }; region?: { startLine: number } } }[] }[] }[];
+      };
+      assert.deepEqual(sarifSchemaErrors(log), []);
+      const trc = log.runs[0]!.results.find((x) => x.ruleId === 'trust-remote-code')!;
+      assert.equal(trc.level, 'error');
+      assert.deepEqual(trc.locations[0]!.physicalLocation.artifactLocation.uri, 'svc/src/load.py');
+      assert.equal(trc.locations[0]!.physicalLocation.region?.startLine, 2);
+      assert.equal(log.runs[0]!.automationDetails.id, 'mlbom/scan/');
+      assert.ok(!JSON.stringify(log).includes(dir), 'no absolute path in the SARIF');
+      const unwritable = await runCli(['scan', 'svc', '-o', 'bom.json', '--sarif', 'no/such/dir/out.sarif'], { cwd: dir });
+      assert.equal(unwritable.code, 2);
+      assert.match(unwritable.stderr, /mlbom: error: cannot write no\/such\/dir\/out\.sarif: ENOENT/);
     });
   });
 

@@ -8,11 +8,9 @@
  * finding id (`<rule>/<hash>`); docs/FINDINGS.md spells out the mapping.
  */
 import { Enums, Models, Types } from '@cyclonedx/cyclonedx-library';
-import { RULES, formatLocation } from '../findings/rules.js';
+import { FINDINGS_DOCS_URL, RULES, formatLocation } from '../findings/rules.js';
 import type { Finding, Severity } from '../types.js';
 import { propertyName } from './properties.js';
-
-const DOCS = 'https://github.com/mlbom/mlbom/blob/main/docs/FINDINGS.md';
 
 const SEVERITY: Readonly<Record<Severity, Enums.Vulnerability.Severity>> = {
   critical: Enums.Vulnerability.Severity.Critical,
@@ -26,7 +24,7 @@ const SEVERITY: Readonly<Record<Severity, Enums.Vulnerability.Severity>> = {
 export function findingVulnerabilities(findings: readonly Finding[], refs: ReadonlyMap<string, Models.BomRef>): Models.Vulnerability.Vulnerability[] {
   return findings.map((f) => {
     const rule = RULES.get(f.rule);
-    const source = new Models.Vulnerability.Source({ name: 'mlbom', url: `${DOCS}#${f.rule}` });
+    const source = new Models.Vulnerability.Source({ name: 'mlbom', url: `${FINDINGS_DOCS_URL}#${f.rule}` });
     const ref = refs.get(f.assetId);
     const properties = [
       new Models.Property(propertyName('rule'), f.rule),

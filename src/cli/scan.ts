@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { Option, type Command } from 'commander';
 import { buildBom } from '../bom/build.js';
 import { serializeBom, type BomFormat } from '../bom/serialize.js';
@@ -13,7 +13,9 @@ import { enrich } from '../enrich/index.js';
 import { resolveHfToken } from '../enrich/huggingface/token.js';
 import { scan } from '../scan.js';
 import { atOrAbove, findRisks, SEVERITIES } from '../findings/index.js';
+import { sarifAssets, serializeSarif, toSarif, type SarifInput } from '../report/sarif.js';
 import type { Severity } from '../types.js';
+import { TOOL_VERSION } from '../version.js';
 import type { CliIo, Logger } from './io.js';
 
 interface ScanFlags {
@@ -33,6 +35,7 @@ interface ScanFlags {
   version?: string;
   validate: boolean;
   failOn?: Severity;
+  sarif?: string;
 }
 
 export function registerScan(program: Command, io: CliIo, log: Logger, setExit: (code: number) => void): void {
@@ -54,6 +57,7 @@ export function registerScan(program: Command, io: CliIo, log: Logger, setExit: 
     .option('--no-cache', 'do not read or write the registry response cache')
     .option('--name <name>', 'name of the root component (default: package.json, pyproject.toml or the folder name)')
     .option('--version <version>', 'version of the root component')
+    .option('--sarif <file>', 'also write the risk findings as SARIF 2.1.0 (for GitHub code scanning)')
     .addOption(new Option('--fail-on <severity>', 'exit 1 when a risk finding at or above this severity exists').choices([...SEVERITIES]))
     .option('--no-validate', 'skip validating the BOM against the CycloneDX schema before writing it')
     .action(async (dir: string, flags: ScanFlags) => {
@@ -102,6 +106,15 @@ export function registerScan(program: Command, io: CliIo, log: Logger, setExit: 
       } else {
         io.stdout.write(text);
       }
+      if (flags.sarif !== undefined) {
+        await writeSarif(resolve(io.cwd, flags.sarif), flags.sarif, {
+          findings: inventory.findings,
+          toolVersion: TOOL_VERSION,
+          assets: sarifAssets(inventory.assets),
+          pathPrefix: repoPrefix(io.cwd, inventory.root.absPath),
+          category: 'mlbom/scan',
+        }, log);
+      }
       const models = inventory.assets.filter((a) => a.kind === 'model' && a.parsed).length;
       log.debug(`${models} model(s), ${inventory.assets.length} asset(s), ${inventory.issues.length} warning(s)`);
       if (flags.strict === true && enriched.failures > 0) {
@@ -119,6 +132,31 @@ export function registerScan(program: Command, io: CliIo, log: Logger, setExit: 
       }
       setExit(EXIT.OK);
     });
+}
+
+/**
+ * GitHub resolves SARIF paths from the repository root. CI runs at the
+ * checkout root, so a scanned subfolder's paths get that folder as prefix;
+ * a root outside the working directory gets none.
+ */
+export function repoPrefix(cwd: string, root: string): string | undefined {
+  const rel = relative(cwd, root);
+  if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) return undefined;
+  return rel.split(sep).join('/');
+}
+
+/** GitHub rejects a whole upload over this many results. */
+const GITHUB_MAX_RESULTS = 25_000;
+
+export async function writeSarif(absPath: string, shown: string, input: SarifInput, log: Logger): Promise<void> {
+  if (input.findings.length > GITHUB_MAX_RESULTS) {
+    log.warn(`${shown}: ${input.findings.length} results; GitHub code scanning rejects uploads over ${GITHUB_MAX_RESULTS}`);
+  }
+  try {
+    await writeFile(absPath, serializeSarif(toSarif(input)));
+  } catch (err) {
+    throw new MlbomError('IO', `cannot write ${shown}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
 }
 
 /** HF_HUB_OFFLINE follows huggingface_hub: 1, true, yes and on switch it on. */

@@ -8,6 +8,9 @@ import { createHash } from 'node:crypto';
 import type { Finding, Location, Severity } from '../types.js';
 import { compareCodePoints } from '../util/sort.js';
 
+/** Each rule's explanation is the anchor `#<rule id>` on this page. */
+export const FINDINGS_DOCS_URL = 'https://github.com/mlbom/mlbom/blob/main/docs/FINDINGS.md';
+
 /** Severities, lowest first: `--fail-on high` fails on high and critical. */
 export const SEVERITIES: readonly Severity[] = ['info', 'low', 'medium', 'high', 'critical'];
 
