@@ -16,7 +16,7 @@ const REF_TYPES: Readonly<Record<ExternalRef['type'], Enums.ExternalReferenceTyp
 };
 
 /** Techniques by scanner, for `evidence.identity`. */
-const SOURCE_CODE_SCANNERS = new Set(['code-refs']);
+const SOURCE_CODE_SCANNERS = new Set(['code-refs', 'download-urls']);
 const MANIFEST_SCANNERS = new Set(['pip', 'npm', 'conda', 'config-refs', 'hf-model-dir', 'dataset-files', 'prompt-files', 'chat-template']);
 
 export function assetComponent(asset: Asset, extensions: ExtensionTable): Models.Component {

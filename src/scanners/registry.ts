@@ -19,6 +19,7 @@ import { scanner as codeRefs } from './code-refs/index.js';
 import { scanner as conda } from './conda/index.js';
 import { scanner as configRefs } from './config-refs/index.js';
 import { scanner as datasetFiles } from './dataset-files/index.js';
+import { scanner as downloadUrls } from './download-urls/index.js';
 import { scanner as npm } from './npm/index.js';
 import { scanner as pip } from './pip/index.js';
 import { scanner as promptFiles } from './prompt-files/index.js';
@@ -38,7 +39,7 @@ export const FILE_SCANNERS: readonly FileScanner[] = [
 ];
 
 /** Scanners over text: code, notebooks, config, prompts, dataset cards, dependency manifests. */
-export const SOURCE_SCANNERS: readonly SourceScanner[] = [codeRefs, configRefs, promptFiles, datasetFiles, pip, conda, npm];
+export const SOURCE_SCANNERS: readonly SourceScanner[] = [codeRefs, configRefs, promptFiles, datasetFiles, pip, conda, npm, downloadUrls];
 
 /** Folder scanners that are not per-file (they group files in resolve/). */
 export const FOLDER_SCANNERS: readonly string[] = ['hf-model-dir'];

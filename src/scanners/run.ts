@@ -45,8 +45,12 @@ async function scanOne(file: WalkedFile, claimed: readonly SourceScanner[], exis
     return out;
   }
   const fits = claimed.filter((s) => size <= (s.maxBytes ?? DEFAULT_TEXT_CAP));
-  for (const s of claimed.filter((x) => !fits.includes(x))) {
-    out.issues.push({ path: file.path, scanner: s.name, message: `larger than ${formatBytes(s.maxBytes ?? DEFAULT_TEXT_CAP)} (${formatBytes(size)}); not scanned` });
+  // One warning per file, not per scanner that passed on it: the reader needs to hear it once.
+  const skipped = claimed.filter((x) => !fits.includes(x));
+  if (skipped.length > 0) {
+    const cap = Math.min(...skipped.map((s) => s.maxBytes ?? DEFAULT_TEXT_CAP));
+    const names = skipped.map((s) => s.name).join(', ');
+    out.issues.push({ path: file.path, scanner: skipped[0]!.name, message: `larger than ${formatBytes(cap)} (${formatBytes(size)}); not scanned${skipped.length > 1 ? ` by ${names}` : ''}` });
   }
   if (fits.length === 0) return out;
   let text: string;
