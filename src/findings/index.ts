@@ -138,7 +138,8 @@ function codeSightings(a: Asset): Location[] {
  * answered for. A Hub reference scanned offline is not flagged.
  */
 const licenses: Check = (a) => {
-  if (a.kind !== 'model' && a.kind !== 'dataset') return [];
+  // A file that failed to parse has been warned about; whether it has a licence is beside the point.
+  if ((a.kind !== 'model' && a.kind !== 'dataset') || !a.parsed) return [];
   const list = a.model.licenses ?? [];
   if (list.length === 0) {
     const local = a.purl === undefined && a.files.length > 0;

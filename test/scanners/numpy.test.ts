@@ -5,6 +5,7 @@ import { bufferSource, withFileSource } from '../../src/util/byte-source.js';
 import { scanner } from '../../src/scanners/numpy/index.js';
 import { fixturePath } from '../helpers.js';
 import { buildZip } from '../util/zip-writer.js';
+import { noise } from '../util/pseudo-random.js';
 
 const scan = (bytes: Uint8Array, path = 'a.npy') => scanner.scan(bufferSource(bytes), { path });
 const fixture = (name: string) => readFile(fixturePath('scanners', 'numpy', name));
@@ -39,6 +40,75 @@ test('object-dtype .npy fixture is a pickle', async () => {
     props: { npy_version: '1.0', dtype: '|O', shape: '2', fortran_order: false, object_dtype: true },
     model: { parameterCount: 2 },
     pickle: true,
+    pickleAnalysis: {
+      status: 'complete',
+      globals: [
+        { module: 'numpy', name: 'dtype', class: 'safe', opcode: 'GLOBAL' },
+        { module: 'numpy', name: 'ndarray', class: 'safe', opcode: 'GLOBAL' },
+        { module: 'numpy.core.multiarray', name: '_reconstruct', class: 'safe', opcode: 'GLOBAL' },
+      ],
+      streams: 1,
+    },
+  });
+});
+
+test('object-dtype .npy whose pickle calls posix.system', async () => {
+  const result = await scan(await fixture('malicious-objects.npy'));
+  assert.equal(result.parsed, true);
+  assert.equal(result.pickleAnalysis?.status, 'complete');
+  assert.deepEqual(
+    result.pickleAnalysis?.globals.filter((g) => g.class !== 'safe'),
+    [{ module: 'posix', name: 'system', class: 'dangerous', opcode: 'GLOBAL' }],
+  );
+});
+
+test('.npz: the pickle of an object member is walked, globals carry the member name', async () => {
+  const result = await scan(await fixture('malicious.npz'), 'm.npz');
+  assert.equal(result.pickle, true);
+  assert.deepEqual(result.pickleAnalysis, {
+    status: 'complete',
+    globals: [
+      { module: 'numpy', name: 'dtype', class: 'safe', opcode: 'GLOBAL', member: 'meta.npy' },
+      { module: 'numpy', name: 'ndarray', class: 'safe', opcode: 'GLOBAL', member: 'meta.npy' },
+      { module: 'numpy.core.multiarray', name: '_reconstruct', class: 'safe', opcode: 'GLOBAL', member: 'meta.npy' },
+      { module: 'posix', name: 'system', class: 'dangerous', opcode: 'GLOBAL', member: 'meta.npy' },
+    ],
+    streams: 1,
+  });
+  // The same member compressed (np.savez_compressed) is inflated and walked.
+  const evil = await fixture('malicious-objects.npy');
+  const deflated = await scan(buildZip([{ name: 'x.npy', data: evil, method: 8 }]), 'c.npz');
+  assert.ok(deflated.pickleAnalysis?.globals.some((g) => g.member === 'x.npy' && g.module === 'posix' && g.class === 'dangerous'));
+  // Non-object arrays hold no pickle, so there is nothing to analyze.
+  assert.equal((await scan(await fixture('tiny.npz'), 'tiny.npz')).pickleAnalysis, undefined);
+  assert.equal((await scan(await fixture('tiny.npy'))).pickleAnalysis, undefined);
+});
+
+test('.npz: a compressed object member larger than the inflate cap is partial, not truncated', async () => {
+  const big = noise(9 * 1024 * 1024, 5);
+  const len = Buffer.alloc(4);
+  len.writeUInt32LE(big.length);
+  const pickle = Buffer.concat([Buffer.from('\x80\x03B', 'latin1'), len, big, Buffer.from('.')]);
+  const member = npy("{'descr': '|O', 'fortran_order': False, 'shape': (), }", pickle);
+  const result = await scan(buildZip([{ name: 'big.npy', data: member, method: 8 }]), 'big.npz');
+  assert.equal(result.parsed, true);
+  assert.equal(result.pickleAnalysis?.status, 'partial');
+  assert.match(result.pickleAnalysis!.reason!, /^big\.npy: walk stopped at offset \d+: only the first \d+ bytes of the member were inflated$/);
+});
+
+test('hostile: object-dtype .npy with a truncated or missing pickle', async () => {
+  const evil = await fixture('malicious-objects.npy');
+  const cut = await scan(evil.subarray(0, evil.length - 20));
+  assert.equal(cut.parsed, true);
+  assert.equal(cut.pickleAnalysis?.status, 'partial');
+  assert.match(cut.pickleAnalysis!.reason!, /^truncated pickle: stream ends at byte \d+ before a STOP opcode$/);
+  const header = "{'descr': '|O', 'fortran_order': False, 'shape': (1,), }";
+  const none = await scan(npy(header));
+  assert.deepEqual(none.pickleAnalysis, {
+    status: 'not-analyzed',
+    reason: `truncated pickle: stream ends at byte ${10 + header.length} before a STOP opcode`,
+    globals: [],
+    streams: 1,
   });
 });
 
@@ -96,6 +166,12 @@ test('.npz with a DEFLATE object member and a member that is not an array', asyn
     },
     model: {},
     pickle: true,
+    pickleAnalysis: {
+      status: 'not-analyzed',
+      reason: 'objs.npy: truncated pickle: stream ends at byte 66 before a STOP opcode',
+      globals: [],
+      streams: 1,
+    },
   });
 });
 

@@ -13,17 +13,43 @@ const fixture = (name: string) => readFile(fixturePath('scanners', 'pickle', nam
 test('protocol 4 fixture', async () => {
   const path = fixturePath('scanners', 'pickle', 'proto4.pkl');
   const result = await withFileSource(path, (src) => scanner.scan(src, { path: 'proto4.pkl' }));
-  assert.deepEqual(result, { format: 'pickle', parsed: true, props: { pickle_protocol: 4 }, model: {}, pickle: true });
+  assert.deepEqual(result, {
+    format: 'pickle',
+    parsed: true,
+    props: { pickle_protocol: 4 },
+    model: {},
+    pickle: true,
+    pickleAnalysis: { status: 'complete', globals: [], streams: 1 },
+  });
 });
 
 test('protocol 0 text pickle has no protocol header', async () => {
   const result = await scan(await fixture('proto0.pkl'));
-  assert.deepEqual(result, { format: 'pickle', parsed: true, props: {}, model: {}, pickle: true });
+  assert.deepEqual(result, {
+    format: 'pickle',
+    parsed: true,
+    props: {},
+    model: {},
+    pickle: true,
+    pickleAnalysis: { status: 'complete', globals: [], streams: 1 },
+  });
 });
 
-test('zlib-compressed joblib fixture', async () => {
+test('zlib-compressed joblib fixture is not analyzed', async () => {
   const result = await scan(await fixture('model.joblib'), 'clf.joblib');
-  assert.deepEqual(result, { format: 'joblib', parsed: true, props: { compression: 'zlib' }, model: {}, pickle: true });
+  assert.deepEqual(result, {
+    format: 'joblib',
+    parsed: true,
+    props: { compression: 'zlib' },
+    model: {},
+    pickle: true,
+    pickleAnalysis: {
+      status: 'not-analyzed',
+      reason: 'zlib-compressed stream: its pickle is not inflated or walked',
+      globals: [],
+      streams: 0,
+    },
+  });
 });
 
 test('joblib compression magics', async () => {
@@ -38,25 +64,50 @@ test('joblib compression magics', async () => {
     const result = await scan(Uint8Array.from(bytes), 'm.joblib');
     assert.equal(result.parsed, true, compression);
     assert.equal(result.props.compression, compression);
+    assert.equal(result.pickleAnalysis?.status, 'not-analyzed', compression);
   }
 });
 
-test('uncompressed joblib is checked by header only', async () => {
-  // joblib writes raw array bytes after the pickle opcodes, so trailing junk is normal.
-  const bytes = Uint8Array.from([0x80, 4, 0x95, 1, 0, 0, 0, 0, 0, 0, 0, 0x4e, 0xff, 0xff]);
+test('uncompressed joblib is walked like any pickle; junk after the STOP is data', async () => {
+  const bytes = Uint8Array.from([0x80, 4, 0x95, 2, 0, 0, 0, 0, 0, 0, 0, 0x4e, 0x2e, 0xff, 0xff]);
   const result = await scan(bytes, 'm.joblib');
-  assert.deepEqual(result, { format: 'joblib', parsed: true, props: { pickle_protocol: 4 }, model: {}, pickle: true });
+  assert.deepEqual(result, {
+    format: 'joblib',
+    parsed: true,
+    props: { pickle_protocol: 4 },
+    model: {},
+    pickle: true,
+    pickleAnalysis: { status: 'complete', globals: [], streams: 1 },
+  });
+  const broken = await scan(Uint8Array.from([0x80, 4, 0x4e, 0xff]), 'm.joblib');
+  assert.equal(broken.parsed, false);
+  assert.equal(broken.reason, 'not a pickle stream: invalid opcode 0xff at offset 3');
+  assert.deepEqual(broken.pickleAnalysis, {
+    status: 'partial',
+    reason: 'not a pickle stream: invalid opcode 0xff at offset 3',
+    globals: [],
+    streams: 1,
+  });
 });
 
 test('hostile: zero-byte .pkl', async () => {
   const result = await scan(new Uint8Array(0));
-  assert.deepEqual(result, { format: 'pickle', parsed: false, reason: 'empty file', props: {}, model: {}, pickle: true });
+  assert.deepEqual(result, {
+    format: 'pickle',
+    parsed: false,
+    reason: 'empty file',
+    props: {},
+    model: {},
+    pickle: true,
+    pickleAnalysis: { status: 'not-analyzed', reason: 'empty file', globals: [], streams: 0 },
+  });
 });
 
 test('hostile: pseudo-random garbage .pkl', async () => {
   const result = await scan(noise(4096, 99));
   assert.equal(result.parsed, false);
   assert.match(result.reason!, /^not a pickle stream: first byte 0x[0-9a-f]{2} is not a plausible opcode$/);
+  assert.deepEqual(result.pickleAnalysis, { status: 'not-analyzed', reason: result.reason, globals: [], streams: 0 });
 });
 
 test('hostile: text files named .pkl', async () => {
@@ -75,6 +126,8 @@ test('hostile: truncated pickles', async () => {
   assert.equal(cut.parsed, false);
   assert.equal(cut.props.pickle_protocol, 4);
   assert.equal(cut.reason, 'truncated pickle: stream ends at byte 29 before a STOP opcode');
+  assert.equal(cut.pickleAnalysis?.status, 'partial');
+  assert.equal(cut.pickleAnalysis?.reason, cut.reason);
   const header = await scan(Uint8Array.from([0x80]));
   assert.equal(header.reason, 'truncated pickle header');
   // A BINBYTES8 length far past the end of file is truncation, not a 2^40-byte read.

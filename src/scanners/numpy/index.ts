@@ -1,7 +1,8 @@
 /**
  * NumPy arrays: `.npy` (one array) and `.npz` (a zip of `.npy` members).
  * Arrays with an object dtype are stored as pickles, so loading them with
- * `allow_pickle=True` runs code; those results say `pickle: true`.
+ * `allow_pickle=True` runs code; those results say `pickle: true` and carry
+ * the `pickleAnalysis` of those pickles (docs/PICKLE.md).
  *
  * Spec: https://numpy.org/doc/stable/reference/generated/numpy.lib.format.html
  *
@@ -20,11 +21,12 @@
  * - `object_dtype` (boolean): as for `.npy`, when any member has an object dtype.
  */
 import type { ByteSource } from '../../util/byte-source.js';
-import type { FileScan, ModelFormat, ModelFacts, Props } from '../../types.js';
+import type { FileScan, ModelFormat, ModelFacts, PickleAnalysis, Props } from '../../types.js';
 import { startsWith } from '../../util/binary.js';
 import { SNIFF_BYTES, type FileScanContext, type FileScanner } from '../types.js';
+import { PickleAnalyzer } from '../pickle/index.js';
 import { NPY_MAGIC, elementCount, formatShape, readNpyHeader } from './npy.js';
-import { scanNpz } from './npz.js';
+import { scanNpz, type ObjectMember } from './npz.js';
 
 export const scanner: FileScanner = {
   name: 'numpy',
@@ -39,6 +41,7 @@ interface Outcome {
   props?: Props;
   model?: ModelFacts;
   pickle?: boolean;
+  pickleAnalysis?: PickleAnalysis;
 }
 
 async function scanNumpy(src: ByteSource, ctx: FileScanContext): Promise<FileScan> {
@@ -50,6 +53,7 @@ async function scanNumpy(src: ByteSource, ctx: FileScanContext): Promise<FileSca
     props: o.props ?? {},
     model: o.model ?? {},
     pickle: o.pickle ?? false,
+    ...(o.pickleAnalysis === undefined ? {} : { pickleAnalysis: o.pickleAnalysis }),
   });
   try {
     if (src.size === 0) return done({ parsed: false, reason: 'empty file' });
@@ -75,7 +79,19 @@ async function scanNpy(src: ByteSource): Promise<Outcome> {
   };
   if (h.objectDtype) props.object_dtype = true;
   const count = elementCount(h.shape);
-  return { parsed: true, props, model: count === undefined ? {} : { parameterCount: count }, pickle: h.objectDtype };
+  const model = count === undefined ? {} : { parameterCount: count };
+  if (!h.objectDtype) return { parsed: true, props, model, pickle: false };
+  // np.save writes an object array as one pickle right after the header.
+  const analyzer = new PickleAnalyzer();
+  await analyzer.walk(src, { start: h.dataOffset });
+  return { parsed: true, props, model, pickle: true, pickleAnalysis: analyzer.result() };
+}
+
+/** Each object-dtype member's pickle, walked as part of one analysis. */
+async function analyzeNpzObjects(src: ByteSource, members: readonly ObjectMember[]): Promise<PickleAnalysis> {
+  const analyzer = new PickleAnalyzer();
+  for (const m of members) await analyzer.walkMember(src, m.entry, { start: m.dataOffset });
+  return analyzer.result();
 }
 
 async function npzOutcome(src: ByteSource): Promise<Outcome> {
@@ -86,5 +102,6 @@ async function npzOutcome(src: ByteSource): Promise<Outcome> {
     props: npz.props,
     model: npz.parameterCount === undefined ? {} : { parameterCount: npz.parameterCount },
     pickle: npz.objectDtype,
+    ...(npz.objectDtype ? { pickleAnalysis: await analyzeNpzObjects(src, npz.objectMembers) } : {}),
   };
 }

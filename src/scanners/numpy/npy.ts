@@ -25,6 +25,8 @@ export interface NpyHeader {
   readonly objectDtype: boolean;
   readonly fortranOrder: boolean;
   readonly shape: readonly bigint[];
+  /** Where the array data (or, for an object dtype, the pickle) starts. */
+  readonly dataOffset: number;
 }
 
 export type NpyResult = { readonly ok: true; readonly header: NpyHeader } | { readonly ok: false; readonly reason: string };
@@ -68,10 +70,10 @@ export async function readNpyHeader(
   // v3 switched the header encoding from latin1 to utf-8 for unicode field names.
   const text = span.major >= 3 ? decodeUtf8(bytes) : decodeLatin1(bytes);
   if (text === undefined) return { ok: false, reason: 'npy header is not valid utf-8' };
-  return interpretHeader(text, `${span.major}.${span.minor}`);
+  return interpretHeader(text, `${span.major}.${span.minor}`, span.end);
 }
 
-function interpretHeader(text: string, version: string): NpyResult {
+function interpretHeader(text: string, version: string, dataOffset: number): NpyResult {
   const lit = parsePyLiteral(text);
   if (!lit.ok) return { ok: false, reason: `npy header is not a python literal: ${lit.reason}` };
   const v = lit.value;
@@ -94,6 +96,7 @@ function interpretHeader(text: string, version: string): NpyResult {
       objectDtype: hasObjectField(descr!),
       fortranOrder: fortran,
       shape: dims,
+      dataOffset,
     },
   };
 }

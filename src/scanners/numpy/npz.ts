@@ -6,7 +6,7 @@
  */
 import type { ByteSource } from '../../util/byte-source.js';
 import type { Props } from '../../types.js';
-import { readZipDirectory, readZipEntry } from '../../util/zip.js';
+import { readZipDirectory, readZipEntry, type ZipEntry } from '../../util/zip.js';
 import { sortedUnique } from '../../util/sort.js';
 import { elementCount, readNpyHeader } from './npy.js';
 
@@ -15,8 +15,20 @@ export const MAX_LISTED_MEMBERS = 1000;
 /** Member headers read per archive; each is a small read, but a million of them is not. */
 export const MAX_MEMBER_HEADERS = 10_000;
 
+/** A member with an object dtype: its pickle starts at `dataOffset` inside the member. */
+export interface ObjectMember {
+  readonly entry: ZipEntry;
+  readonly dataOffset: number;
+}
+
 export type NpzScan =
-  | { readonly ok: true; readonly props: Props; readonly parameterCount?: number; readonly objectDtype: boolean }
+  | {
+      readonly ok: true;
+      readonly props: Props;
+      readonly parameterCount?: number;
+      readonly objectDtype: boolean;
+      readonly objectMembers: readonly ObjectMember[];
+    }
   | { readonly ok: false; readonly reason: string };
 
 export async function scanNpz(src: ByteSource): Promise<NpzScan> {
@@ -29,6 +41,7 @@ export async function scanNpz(src: ByteSource): Promise<NpzScan> {
 
   const dtypes: string[] = [];
   let objectDtype = false;
+  const objectMembers: ObjectMember[] = [];
   let total: number | undefined = 0;
   let unreadable = 0;
   for (const [i, entry] of members.entries()) {
@@ -46,6 +59,7 @@ export async function scanNpz(src: ByteSource): Promise<NpzScan> {
     }
     dtypes.push(npy.header.dtype);
     objectDtype ||= npy.header.objectDtype;
+    if (npy.header.objectDtype) objectMembers.push({ entry, dataOffset: npy.header.dataOffset });
     const count = elementCount(npy.header.shape);
     total = total === undefined || count === undefined ? undefined : total + count;
   }
@@ -54,5 +68,5 @@ export async function scanNpz(src: ByteSource): Promise<NpzScan> {
   if (unreadable > 0) props.unreadable_members = unreadable;
   // A partial sum would understate the size, so only a full one is reported.
   const parameterCount = unreadable === 0 && total !== undefined && Number.isSafeInteger(total) ? total : undefined;
-  return { ok: true, props, objectDtype, ...(parameterCount === undefined ? {} : { parameterCount }) };
+  return { ok: true, props, objectDtype, objectMembers, ...(parameterCount === undefined ? {} : { parameterCount }) };
 }

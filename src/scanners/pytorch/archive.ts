@@ -16,14 +16,18 @@ import { pickleProtocol } from '../pickle/index.js';
 /** Version and byteorder records hold a few ASCII bytes ("3\n", "little"). */
 const MAX_RECORD_BYTES = 64;
 
-export type ArchiveScan = { readonly ok: true; readonly props: Props } | { readonly ok: false; readonly reason: string };
+/** `entries` (and `dataPkl`) are set whenever the central directory could be read, so the pickles can be walked. */
+export type ArchiveScan =
+  | { readonly ok: true; readonly props: Props; readonly entries: readonly ZipEntry[]; readonly dataPkl: ZipEntry }
+  | { readonly ok: false; readonly reason: string; readonly entries?: readonly ZipEntry[]; readonly dataPkl?: ZipEntry };
 
 export async function scanTorchArchive(src: ByteSource): Promise<ArchiveScan> {
   const dir = await readZipDirectory(src);
   if (!dir.ok) return { ok: false, reason: `invalid zip archive: ${dir.reason}` };
+  const entries = dir.entries;
   // torch's reader takes the archive folder from the entries; data.pkl must sit directly in it.
   const dataPkl = dir.entries.find((e) => /^[^/]+\/data\.pkl$/.test(e.name));
-  if (dataPkl === undefined) return { ok: false, reason: 'zip archive without data.pkl: not a pytorch checkpoint' };
+  if (dataPkl === undefined) return { ok: false, reason: 'zip archive without data.pkl: not a pytorch checkpoint', entries };
   const archive = dataPkl.name.slice(0, -'/data.pkl'.length);
   const byName = new Map(dir.entries.map((e) => [e.name, e] as const));
   const record = (name: string): ZipEntry | undefined => byName.get(`${archive}/${name}`);
@@ -31,7 +35,7 @@ export async function scanTorchArchive(src: ByteSource): Promise<ArchiveScan> {
   const saveVersion = record('.format_version');
   const byteorder = record('byteorder');
   if (version === undefined && saveVersion === undefined && byteorder === undefined) {
-    return { ok: false, reason: 'zip archive with data.pkl but no version or byteorder record: not a pytorch checkpoint' };
+    return { ok: false, reason: 'zip archive with data.pkl but no version or byteorder record: not a pytorch checkpoint', entries, dataPkl };
   }
   const storagePrefix = `${archive}/data/`;
   const props: Props = {
@@ -51,7 +55,7 @@ export async function scanTorchArchive(src: ByteSource): Promise<ArchiveScan> {
   const pklHead = await readZipEntry(src, dataPkl, 2);
   const proto = pklHead.ok ? pickleProtocol(pklHead.data) : undefined;
   if (proto !== undefined) props.pickle_protocol = proto;
-  return { ok: true, props };
+  return { ok: true, props, entries, dataPkl };
 }
 
 /** A short printable ASCII record, trimmed; undefined when unreadable or not text. */

@@ -3,7 +3,8 @@
  * back-to-back pickles before it, and the `pytorch_model.bin.index.json`
  * shard index. Loading any of them runs pickle, so every result says
  * `pickle: true`. We never unpickle: the facts come from zip entry names,
- * tiny records and header bytes.
+ * tiny records and header bytes, and `pickleAnalysis` from walking the
+ * pickles' opcodes (pickles.ts, docs/PICKLE.md).
  *
  * Spec: https://github.com/pytorch/pytorch/blob/main/torch/serialization.py
  *
@@ -25,9 +26,10 @@ import type { FileScan } from '../../types.js';
 import { startsWith, u16le } from '../../util/binary.js';
 import { SNIFF_BYTES, type FileScanContext, type FileScanner } from '../types.js';
 import { PICKLE_PROTOCOL_MAX } from '../pickle/opcodes.js';
-import { pickleProtocol, pickleScan, sniffPickle, walkFailure, walkPickle } from '../pickle/index.js';
+import { PickleAnalyzer, notAnalyzed, pickleProtocol, pickleScan, sniffPickle, walkFailure } from '../pickle/index.js';
 import { scanTorchArchive } from './archive.js';
 import { scanPytorchIndex } from './index-file.js';
+import { analyzeTorchZip } from './pickles.js';
 
 const ZIP_LOCAL_MAGIC = [0x50, 0x4b, 0x03, 0x04];
 /** 0x1950a86a20f9469cfc6c, the first thing legacy torch.save pickles, little-endian as LONG1 stores it. */
@@ -65,42 +67,37 @@ export function hasLegacyMagic(head: Uint8Array): boolean {
   return startsWith(head, [OP_LONG1, LEGACY_MAGIC.length, ...LEGACY_MAGIC], at);
 }
 
-/**
- * Walk the first `count` pickles. A legacy checkpoint holds at least five
- * back to back (magic, protocol version, sys info, object, storage keys);
- * the first two are a few bytes, so walking them catches truncation cheaply.
- */
-async function checkPickles(src: ByteSource, count: number): Promise<string | undefined> {
-  let at = 0;
-  for (let i = 0; i < count; i++) {
-    const walk = await walkPickle(src, at);
-    if (walk.status !== 'stop') return walkFailure(walk);
-    at = walk.end;
-  }
-  return undefined;
-}
-
 async function scanPytorch(src: ByteSource, ctx: FileScanContext): Promise<FileScan> {
   if (ctx.path.toLowerCase().endsWith(INDEX_SUFFIX)) return scanPytorchIndex(src, ctx.path);
+  const unread = (reason: string): FileScan => pickleScan('pytorch-zip', false, {}, reason, notAnalyzed(reason));
   try {
-    if (src.size === 0) return pickleScan('pytorch-zip', false, {}, 'empty file');
+    if (src.size === 0) return unread('empty file');
     const head = await src.read(0, SNIFF_BYTES);
     if (startsWith(head, ZIP_LOCAL_MAGIC)) {
       const archive = await scanTorchArchive(src);
+      // A zip that is not a torch archive can still hide pickles torch's reader would load.
+      const analysis =
+        archive.entries !== undefined
+          ? await analyzeTorchZip(src, archive.entries, archive.dataPkl)
+          : notAnalyzed(archive.ok ? 'zip archive not read' : archive.reason);
       return archive.ok
-        ? pickleScan('pytorch-zip', true, archive.props)
-        : pickleScan('pytorch-zip', false, {}, archive.reason);
+        ? pickleScan('pytorch-zip', true, archive.props, undefined, analysis)
+        : pickleScan('pytorch-zip', false, {}, archive.reason, analysis);
     }
     const proto = pickleProtocol(head);
     if (proto !== undefined && proto <= PICKLE_PROTOCOL_MAX) {
       // Without the magic it is some other pickle that happens to carry a torch extension.
       const format = hasLegacyMagic(head) ? 'pytorch-legacy' : 'pickle';
       const props = { pickle_protocol: proto };
-      const broken = await checkPickles(src, format === 'pytorch-legacy' ? 2 : 1);
-      return broken === undefined ? pickleScan(format, true, props) : pickleScan(format, false, props, broken);
+      // A legacy checkpoint holds at least five pickles (magic, protocol version, sys info,
+      // object, storage keys); the first two are tiny, so requiring them catches truncation.
+      const analyzer = new PickleAnalyzer();
+      const ends = await analyzer.walk(src, { required: format === 'pytorch-legacy' ? 2 : 1 });
+      const broken = ends.map(walkFailure).find((f) => f !== undefined);
+      return pickleScan(format, broken === undefined, props, broken, analyzer.result());
     }
-    return pickleScan('pytorch-zip', false, {}, 'not a pytorch checkpoint: neither a zip archive nor a pickle stream');
+    return unread('not a pytorch checkpoint: neither a zip archive nor a pickle stream');
   } catch (err) {
-    return pickleScan('pytorch-zip', false, {}, `read failed: ${(err as Error).message}`);
+    return unread(`read failed: ${(err as Error).message}`);
   }
 }
