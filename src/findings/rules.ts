@@ -157,6 +157,14 @@ const RULE_LIST: readonly Rule[] = [
     cwe: 354,
   },
   {
+    id: 'verify-unreadable',
+    title: 'File in the BOM cannot be read',
+    description: 'The BOM records this file, but it cannot be read as a regular file inside the folder (permissions, a directory, a link out of the folder or a loop), so its hash was not checked.',
+    severity: 'high',
+    remediation: 'Make the file a regular, readable file inside the verified folder (fix its permissions or replace the link), then verify again.',
+    cwe: 354,
+  },
+  {
     id: 'verify-unexpected',
     title: 'Model file not in the BOM',
     description: 'A model-format file is on disk that the BOM does not list, so nothing vouches for it.',

@@ -40,6 +40,7 @@ const RULE_META: Readonly<Record<string, RuleSarifMeta>> = {
   'insecure-service-endpoint': { precision: 'high', topics: ['transport'] },
   'verify-modified': { precision: 'very-high', topics: ['integrity', 'verify'] },
   'verify-missing': { precision: 'very-high', topics: ['integrity', 'verify'] },
+  'verify-unreadable': { precision: 'very-high', topics: ['integrity', 'verify'] },
   'verify-unexpected': { precision: 'high', topics: ['integrity', 'verify'] },
 };
 
