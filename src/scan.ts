@@ -3,14 +3,13 @@
  * `bom/` turns the inventory into CycloneDX. The library never writes to
  * the console: issues are returned (and streamed to `onIssue`).
  */
-import { availableParallelism } from 'node:os';
 import { readFile, realpath, stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { parse as parseToml } from 'smol-toml';
 import { classify, type Candidate } from './discover/classify.js';
 import { walk, type WalkedFile } from './discover/walk.js';
 import { MlbomError } from './errors.js';
-import { sha256File } from './hash/sha256.js';
+import { hashFiles, type ScanProgress } from './hash/engine.js';
 import { chatTemplatePrompts } from './resolve/chat-templates.js';
 import { dataFileAssets } from './resolve/data-files.js';
 import { groupModels, type ScannedFile } from './resolve/group.js';
@@ -33,7 +32,13 @@ export interface ScanOptions {
   readonly version?: string;
   /** Called as each issue is found, e.g. to print warnings as they happen. */
   readonly onIssue?: (issue: Issue) => void;
+  /** Hash cache folder (digests live in `<dir>/hashes/`, shared with the registry cache dir); false or undefined for none. */
+  readonly hashCacheDir?: string | false;
+  /** Progress for a status line: files discovered, then bytes hashed of the total and the current file. */
+  readonly onProgress?: (p: ScanProgress) => void;
 }
+
+export type { ScanProgress };
 
 /** Small text files (configs, cards) are read whole up to this size. */
 const MAX_TEXT_FILE = 4 * 1024 * 1024;
@@ -55,6 +60,7 @@ export async function scan(dir: string, options: ScanOptions = {}): Promise<Inve
 
   const walked = await walk(absRoot, { exclude: options.exclude, gitignore: options.gitignore });
   report(walked.issues);
+  options.onProgress?.({ phase: 'discover', filesDiscovered: walked.files.length });
   const classifyIssues: Issue[] = [];
   const candidates = await classify(walked.files, FILE_SCANNERS, classifyIssues);
   report(classifyIssues);
@@ -89,7 +95,7 @@ export async function scan(dir: string, options: ScanOptions = {}): Promise<Inve
   const hashIssues: Issue[] = [];
   // A file that could not even be opened for its header has been reported already.
   const unreadable = new Set(candidates.filter((c) => c.unreadable !== undefined).map((c) => c.file.path));
-  await hashAssets(merged.assets, byPath, unreadable, hashIssues);
+  await hashAssets(merged.assets, byPath, unreadable, hashIssues, options);
   report(hashIssues);
 
   return { root: await rootInfo(absRoot, options), assets: merged.assets, relationships: merged.relationships, issues };
@@ -173,18 +179,32 @@ async function readSmallText(f: WalkedFile | undefined): Promise<string | undefi
   }
 }
 
-/** Hash every file of every asset once, several files at a time. */
-async function hashAssets(assets: readonly Asset[], byPath: Map<string, WalkedFile>, skip: ReadonlySet<string>, issues: Issue[]): Promise<void> {
-  const files = assets.flatMap((a) => a.files).filter((f) => !skip.has(f.path));
-  await mapLimit(files, Math.max(2, availableParallelism()), async (file) => {
-    const walked = byPath.get(file.path);
-    if (walked === undefined) return;
-    try {
-      file.sha256 = await sha256File(walked.absPath);
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      issues.push({ path: file.path, scanner: 'hash', message: `cannot hash: ${code === 'EACCES' ? 'permission denied' : code ?? (err as Error).message}` });
-    }
+/**
+ * Hash every file of every asset in one engine call, so it can dedupe, use
+ * the hash cache and keep every core busy. Also the first progress report:
+ * the walk's file count is known by now.
+ */
+async function hashAssets(assets: readonly Asset[], byPath: Map<string, WalkedFile>, skip: ReadonlySet<string>, issues: Issue[], options: ScanOptions): Promise<void> {
+  const files = assets.flatMap((a) => a.files).filter((f) => !skip.has(f.path) && byPath.has(f.path));
+  const absPaths = files.map((f) => (byPath.get(f.path) as WalkedFile).absPath);
+  const relOf = new Map(files.map((f, i) => [absPaths[i] as string, f.path]));
+  const filesDiscovered = byPath.size;
+  const onProgress = options.onProgress;
+  onProgress?.({ phase: 'discover', filesDiscovered });
+  const outcomes = await hashFiles(
+    absPaths.map((absPath) => ({ absPath })),
+    {
+      cacheDir: options.hashCacheDir,
+      onProgress: onProgress === undefined ? undefined : (p) => onProgress({ ...p, phase: 'hash', filesDiscovered, currentPath: p.currentPath === undefined ? undefined : relOf.get(p.currentPath) ?? p.currentPath }),
+      // The cache is not a scanned file: its warnings name the scan root.
+      onWarning: (message) => issues.push({ path: '.', scanner: 'hash', message }),
+    },
+  );
+  outcomes.forEach((o, i) => {
+    const file = files[i];
+    if (file === undefined) return;
+    if (o.ok) file.sha256 = o.sha256;
+    else issues.push({ path: file.path, scanner: 'hash', message: `cannot hash: ${o.code === 'EACCES' ? 'permission denied' : o.code === 'ERROR' ? o.message : o.code}` });
   });
 }
 

@@ -1,4 +1,5 @@
 /** Shared test helpers: paths into the repo, temp dirs. */
+import { mkdtempSync, rmSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -21,6 +22,18 @@ export async function withTempDir<T>(fn: (dir: string) => Promise<T>): Promise<T
   }
 }
 
+let cacheHome: string | undefined;
+
+/** A cache home for this test process, removed when it exits. */
+function testCacheHome(): string {
+  if (cacheHome === undefined) {
+    const dir = mkdtempSync(join(tmpdir(), 'mlbom-test-cache-'));
+    process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+    cacheHome = dir;
+  }
+  return cacheHome;
+}
+
 /** Run the CLI in-process and capture what it writes. */
 export async function runCli(
   argv: string[],
@@ -32,8 +45,8 @@ export async function runCli(
   const code = await run(argv, {
     stdout: { write: (s: string) => { stdout += s; return true; } },
     stderr: { write: (s: string) => { stderr += s; return true; } },
-    // Offline and with no cache unless a test says otherwise: tests never touch the network.
-    env: { HF_HUB_OFFLINE: '1', XDG_CACHE_HOME: '/nonexistent/mlbom-test-cache', ...opts.env },
+    // Offline, with a cache of this test process's own, unless a test says otherwise: tests never touch the network or the user's cache.
+    env: { HF_HUB_OFFLINE: '1', XDG_CACHE_HOME: testCacheHome(), ...opts.env },
     cwd: opts.cwd ?? repoRoot,
   });
   return { code, stdout, stderr };

@@ -45,7 +45,7 @@ describe('hostile input', () => {
       await symlink('loop', join(root, 'misc', 'loop'));
       await writeFile(join(root, 'misc', 'fine.gguf'), Buffer.concat([Buffer.from('GGUF'), Buffer.from([3, 0, 0, 0]), Buffer.alloc(16)]));
 
-      const r = runAsUser(['scan', root]);
+      const r = runAsUser(['scan', root, '--no-cache']);
       assert.equal(r.status, 0, r.stderr);
       assert.ok(!r.stderr.includes('    at '), 'no stack trace');
       // Findings (a parsed model with no licence) are not warnings.

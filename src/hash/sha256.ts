@@ -1,29 +1,22 @@
 /**
- * Streamed SHA-256 in constant memory. Files are read in large chunks
- * (fewer syscalls and hash updates), never whole.
+ * Streamed SHA-256 of one file on the calling thread, in constant memory.
+ * Many files at once (worker threads, dedupe, the hash cache) go through
+ * `hashFiles` in engine.ts instead.
  */
 import { createHash } from 'node:crypto';
-import { open } from 'node:fs/promises';
+import { DEFAULT_CHUNK, digestFile } from './digest.js';
 
 /** Chunk size for hashing reads: large enough to keep syscalls rare, small enough to bound memory. */
-export const HASH_CHUNK = 4 * 1024 * 1024;
+export const HASH_CHUNK = DEFAULT_CHUNK;
 
 export async function sha256File(absPath: string): Promise<string> {
-  const handle = await open(absPath, 'r');
-  try {
-    const hash = createHash('sha256');
-    const buf = Buffer.allocUnsafe(HASH_CHUNK);
-    let position = 0;
-    for (;;) {
-      const { bytesRead } = await handle.read(buf, 0, HASH_CHUNK, position);
-      if (bytesRead === 0) break;
-      hash.update(bytesRead === HASH_CHUNK ? buf : buf.subarray(0, bytesRead));
-      position += bytesRead;
-    }
-    return hash.digest('hex');
-  } finally {
-    await handle.close();
-  }
+  return (await sha256FileSized(absPath)).sha256;
+}
+
+/** The digest and the number of bytes hashed (the size as read, not as stat said). */
+export async function sha256FileSized(absPath: string): Promise<{ sha256: string; size: number }> {
+  const { sha256, size } = await digestFile(absPath);
+  return { sha256, size };
 }
 
 export function sha256Text(text: string): string {

@@ -1,0 +1,273 @@
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { link, mkdir, symlink, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { describe, it } from 'node:test';
+import { hashFiles, type HashOptions, type HashStats } from '../src/hash/engine.js';
+import { HashWorkerPool } from '../src/hash/pool.js';
+import { repoRoot, withTempDir } from './helpers.js';
+import { garbage as pseudoRandomBytes } from './util/pseudo-random.js';
+
+const KiB = 1024;
+const MiB = 1024 * KiB;
+
+function sha(data: Uint8Array): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+/** Run hashFiles and also return its stats. */
+async function hashWithStats(paths: readonly string[], options: HashOptions = {}): Promise<{ outcomes: Awaited<ReturnType<typeof hashFiles>>; stats: HashStats }> {
+  let stats: HashStats | undefined;
+  const outcomes = await hashFiles(paths.map((absPath) => ({ absPath })), { ...options, onStats: (s) => (stats = s) });
+  assert.ok(stats !== undefined);
+  return { outcomes, stats };
+}
+
+/** Sizes around a chunk boundary, with a chunk of `chunk` bytes. */
+function boundarySizes(chunk: number): number[] {
+  return [0, 1, chunk - 1, chunk, chunk + 1, 3 * chunk + 17];
+}
+
+describe('hashFiles: digests', () => {
+  for (const [where, mainThreadMaxBytes] of [['calling thread', Infinity], ['worker threads', 0]] as const) {
+    it(`matches SHA-256 of the content at chunk boundaries on the ${where}`, async () => {
+      await withTempDir(async (dir) => {
+        const chunk = 64 * KiB;
+        const files: { path: string; data: Uint8Array }[] = [];
+        for (const size of boundarySizes(chunk)) {
+          const data = pseudoRandomBytes(size, size + 1);
+          const path = join(dir, `f-${size}.bin`);
+          await writeFile(path, data);
+          files.push({ path, data });
+        }
+        const { outcomes, stats } = await hashWithStats(files.map((f) => f.path), { chunkSize: chunk, mainThreadMaxBytes });
+        outcomes.forEach((o, i) => {
+          const f = files[i]!;
+          assert.deepEqual(o, { ok: true, sha256: sha(f.data), size: f.data.length, cached: false }, f.path);
+        });
+        if (mainThreadMaxBytes === 0) assert.equal(stats.onWorkers, files.length);
+        else assert.equal(stats.onMainThread, files.length);
+      });
+    });
+  }
+
+  it('agrees with sha256sum on a multi-chunk file at the default chunk size, boundary ± 1', async () => {
+    await withTempDir(async (dir) => {
+      const paths: string[] = [];
+      for (const size of [8 * MiB - 1, 8 * MiB, 8 * MiB + 1, 2 * 8 * MiB + 5]) {
+        const path = join(dir, `f-${size}.bin`);
+        await writeFile(path, pseudoRandomBytes(size, size));
+        paths.push(path);
+      }
+      const outcomes = await hashFiles(paths.map((absPath) => ({ absPath })));
+      const expected = execFileSync('sha256sum', paths, { encoding: 'utf8' })
+        .trim()
+        .split('\n')
+        .map((l) => l.split(' ')[0]);
+      assert.deepEqual(
+        outcomes.map((o) => (o.ok ? o.sha256 : o.code)),
+        expected,
+      );
+    });
+  });
+
+  it('hashes many files at once and keeps the input order', async () => {
+    await withTempDir(async (dir) => {
+      const files: { path: string; digest: string }[] = [];
+      // Sizes on both sides of the calling-thread limit, shuffled, so both paths run at once.
+      for (let i = 0; i < 40; i++) {
+        const size = i % 5 === 0 ? 1 * MiB + i * 997 : (i * 7919) % (200 * KiB);
+        const data = pseudoRandomBytes(size, 1000 + i);
+        const path = join(dir, `m-${String(i).padStart(2, '0')}.bin`);
+        await writeFile(path, data);
+        files.push({ path, digest: sha(data) });
+      }
+      const order = [...files].reverse();
+      const { outcomes, stats } = await hashWithStats(order.map((f) => f.path));
+      assert.deepEqual(
+        outcomes.map((o) => (o.ok ? o.sha256 : o.code)),
+        order.map((f) => f.digest),
+      );
+      assert.equal(stats.onWorkers, 8);
+      assert.equal(stats.onMainThread, 32);
+    });
+  });
+
+  it('spreads small files over the workers once they add up to enough to pay for the pool', async () => {
+    await withTempDir(async (dir) => {
+      const paths: string[] = [];
+      const digests: string[] = [];
+      // 130 × 520 KiB ≈ 66 MiB of files under 1 MiB, plus a few tiny ones that stay on this thread.
+      for (let i = 0; i < 135; i++) {
+        const data = pseudoRandomBytes(i < 130 ? 520 * KiB : 100, i);
+        paths.push(join(dir, `shard-${i}.bin`));
+        digests.push(sha(data));
+        await writeFile(paths[i]!, data);
+      }
+      const { outcomes, stats } = await hashWithStats(paths);
+      assert.deepEqual(
+        outcomes.map((o) => o.ok && o.sha256),
+        digests,
+      );
+      assert.deepEqual([stats.onWorkers, stats.onMainThread], [130, 5]);
+    });
+  });
+
+  it('reports progress up to every byte and every file', async () => {
+    await withTempDir(async (dir) => {
+      const a = join(dir, 'a.bin');
+      const b = join(dir, 'b.bin');
+      const big = 40 * MiB + 1;
+      await writeFile(a, pseudoRandomBytes(big, 1));
+      await writeFile(b, pseudoRandomBytes(10, 2));
+      const seen: { filesDone: number; bytesDone: number; bytesTotal: number }[] = [];
+      await hashFiles([{ absPath: a }, { absPath: b }, { absPath: a }], { chunkSize: MiB, onProgress: (p) => seen.push(p) });
+      const last = seen.at(-1)!;
+      assert.deepEqual({ ...last }, { ...last, filesDone: 3, bytesDone: big + 10, bytesTotal: big + 10 });
+      // The big file (on a worker) reports as it goes, not only when done.
+      assert.ok(seen.filter((p) => p.bytesDone > 10 && p.bytesDone < big).length >= 2, JSON.stringify(seen));
+      for (let i = 1; i < seen.length; i++) assert.ok(seen[i]!.bytesDone >= seen[i - 1]!.bytesDone);
+    });
+  });
+});
+
+describe('hashFiles: errors are outcomes', () => {
+  it('turns a missing file, a folder, a FIFO, a symlink loop and a read error into error outcomes', async () => {
+    await withTempDir(async (dir) => {
+      const good = join(dir, 'good.bin');
+      await writeFile(good, 'ok');
+      await mkdir(join(dir, 'sub'));
+      execFileSync('mkfifo', [join(dir, 'pipe')]);
+      await symlink(join(dir, 'loop-b'), join(dir, 'loop-a'));
+      await symlink(join(dir, 'loop-a'), join(dir, 'loop-b'));
+      for (const mainThreadMaxBytes of [Infinity, 0]) {
+        const outcomes = await hashFiles(
+          [good, join(dir, 'missing.bin'), join(dir, 'sub'), join(dir, 'pipe'), join(dir, 'loop-a'), '/proc/self/mem'].map((absPath) => ({ absPath })),
+          { mainThreadMaxBytes },
+        );
+        assert.deepEqual(
+          outcomes.map((o) => (o.ok ? o.sha256 : o.code)),
+          [sha(Buffer.from('ok')), 'ENOENT', 'EISDIR', 'EINVAL', 'ELOOP', 'EIO'],
+        );
+        assert.deepEqual(outcomes[1], { ok: false, code: 'ENOENT', message: 'no such file' });
+        assert.deepEqual(outcomes[2], { ok: false, code: 'EISDIR', message: 'is a directory' });
+      }
+    });
+  });
+
+  it('reports EACCES for an unreadable file (root reads it anyway)', async () => {
+    await withTempDir(async (dir) => {
+      const path = join(dir, 'secret.bin');
+      await writeFile(path, 'x', { mode: 0o000 });
+      const [o] = await hashFiles([{ absPath: path }]);
+      // Root bypasses file modes, so there the file must hash; anyone else must get a clean EACCES.
+      if (process.getuid?.() === 0) assert.deepEqual(o, { ok: true, sha256: sha(Buffer.from('x')), size: 1, cached: false });
+      else assert.deepEqual(o, { ok: false, code: 'EACCES', message: 'permission denied' });
+    });
+  });
+
+  it('gives an error outcome, not a hang, when a worker dies mid-task, and replaces the worker', async () => {
+    await withTempDir(async (dir) => {
+      const data = join(dir, 'data.bin');
+      await writeFile(data, pseudoRandomBytes(2 * MiB, 3));
+      for (const [name, body] of [
+        ['exits.mjs', `parentPort.on('message', () => process.exit(3));`],
+        ['throws.mjs', `parentPort.on('message', () => { throw new Error('boom'); });`],
+      ]) {
+        const script = join(dir, name!);
+        await writeFile(script, `import { parentPort } from 'node:worker_threads';\nparentPort.postMessage({ type: 'ready' });\n${body}\n`);
+        const pool = new HashWorkerPool({ size: 2, script: pathToFileURL(script) });
+        const outcomes = await hashFiles([data, data, join(dir, 'x'), data].map((absPath) => ({ absPath })), { pool });
+        assert.equal(outcomes[0]!.ok, false);
+        assert.equal(outcomes[0]!.ok === false && outcomes[0]!.code, 'ERROR');
+        assert.match(outcomes[0]!.ok === false ? outcomes[0]!.message : '', /hash worker (exited with code 3|failed: boom)/);
+        assert.equal(outcomes[2]!.ok === false && outcomes[2]!.code, 'ENOENT');
+        // A second run on the same pool gets a fresh worker, which dies the same way.
+        const again = await hashFiles([{ absPath: data }], { pool });
+        assert.equal(again[0]!.ok, false);
+        assert.ok(pool.stats.crashed >= 2);
+        await pool.close();
+      }
+    });
+  });
+
+  it('falls back to the calling thread when the worker script cannot run', async () => {
+    await withTempDir(async (dir) => {
+      const data = join(dir, 'data.bin');
+      const bytes = pseudoRandomBytes(2 * MiB, 4);
+      await writeFile(data, bytes);
+      const pool = new HashWorkerPool({ script: pathToFileURL(join(dir, 'no-such-worker.js')) });
+      const { outcomes, stats } = await hashWithStats([data], { pool });
+      assert.deepEqual(outcomes, [{ ok: true, sha256: sha(bytes), size: bytes.length, cached: false }]);
+      assert.equal(stats.onMainThread, 1);
+      await pool.close();
+    });
+  });
+
+  it('lets the process exit as soon as the work is done (idle workers hold nothing open)', async () => {
+    await withTempDir(async (dir) => {
+      const data = join(dir, 'data.bin');
+      const bytes = pseudoRandomBytes(3 * MiB, 5);
+      await writeFile(data, bytes);
+      const script = `
+        const { hashFiles } = await import(${JSON.stringify(join(repoRoot, 'dist/src/hash/engine.js'))});
+        let onWorkers = 0;
+        const [o] = await hashFiles([{ absPath: ${JSON.stringify(data)} }], { mainThreadMaxBytes: 0, onStats: (s) => (onWorkers = s.onWorkers) });
+        const done = Date.now();
+        process.on('exit', () => console.log(JSON.stringify({ sha256: o.sha256, onWorkers, exitAfterMs: Date.now() - done })));
+      `;
+      // --input-type=module: also checks that flags of the parent do not stop the worker from loading.
+      const out = JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 20_000 })) as { sha256: string; onWorkers: number; exitAfterMs: number };
+      assert.equal(out.sha256, sha(bytes));
+      assert.equal(out.onWorkers, 1);
+      // A referenced idle worker would hold the process until the 2 s idle timeout.
+      assert.ok(out.exitAfterMs < 1000, `exit came ${out.exitAfterMs} ms after the hash`);
+    });
+  });
+});
+
+describe('hashFiles: callbacks', () => {
+  it('rejects with what onProgress threw, after the work, without crashing the process', async () => {
+    await withTempDir(async (dir) => {
+      const big = join(dir, 'big.bin');
+      await writeFile(big, pseudoRandomBytes(40 * MiB, 7));
+      let calls = 0;
+      await assert.rejects(
+        hashFiles([{ absPath: big }], {
+          onProgress: () => {
+            calls++;
+            throw new Error('renderer broke');
+          },
+        }),
+        /renderer broke/,
+      );
+      assert.ok(calls > 2);
+    });
+  });
+});
+
+describe('hashFiles: each file once', () => {
+  it('hashes a file named several ways (same path, symlink, hard link) once', async () => {
+    await withTempDir(async (dir) => {
+      const real = join(dir, 'weights.bin');
+      const bytes = pseudoRandomBytes(2 * MiB + 3, 6);
+      await writeFile(real, bytes);
+      await symlink(real, join(dir, 'alias.bin'));
+      await link(real, join(dir, 'hard.bin'));
+      await mkdir(join(dir, 'sub'));
+      const viaDots = join(dir, 'sub', '..', 'weights.bin');
+      const other = join(dir, 'other.bin');
+      await writeFile(other, 'other');
+      const paths = [real, join(dir, 'alias.bin'), real, other, join(dir, 'hard.bin'), viaDots];
+      const { outcomes, stats } = await hashWithStats(paths);
+      const expected = { ok: true, sha256: sha(bytes), size: bytes.length, cached: false };
+      assert.deepEqual(outcomes, [expected, expected, expected, { ok: true, sha256: sha(Buffer.from('other')), size: 5, cached: false }, expected, expected]);
+      assert.equal(stats.jobs, 6);
+      assert.equal(stats.unique, 2);
+      assert.equal(stats.hashed, 2);
+      assert.equal(stats.bytesHashed, bytes.length + 5);
+    });
+  });
+});
