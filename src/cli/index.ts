@@ -6,13 +6,29 @@
 import { Command, CommanderError, Option } from 'commander';
 import { MlbomError, EXIT } from '../errors.js';
 import { TOOL_VERSION } from '../version.js';
-import { createLogger, type CliIo } from './io.js';
-import { registerScan } from './scan.js';
-import { registerCard } from './card.js';
-import { registerDiff } from './diff.js';
-import { registerValidate } from './validate.js';
+import { createLogger, type CliIo, type Logger } from './io.js';
 
 export type { CliIo } from './io.js';
+
+type Register = (program: Command, io: CliIo, log: Logger, setExit: (code: number) => void) => void;
+
+/** Each command's module, loaded on demand: the libraries behind them (CycloneDX, undici, the scanners) take most of a cold start. */
+const COMMANDS: ReadonlyArray<readonly [string, () => Promise<Register>]> = [
+  ['scan', async () => (await import('./scan.js')).registerScan],
+  ['validate', async () => (await import('./validate.js')).registerValidate],
+  ['card', async () => (await import('./card.js')).registerCard],
+  ['diff', async () => (await import('./diff.js')).registerDiff],
+  ['verify', async () => (await import('./verify.js')).registerVerify],
+];
+
+/** Only the named command's module when argv names one; all of them for help, a typo or no command. */
+async function commandModules(argv: readonly string[]): Promise<Register[]> {
+  const first = argv[0];
+  if (first === '-V' || first === '--version') return [];
+  const named = COMMANDS.find(([name]) => name === first);
+  const wanted = named === undefined ? COMMANDS : [named];
+  return Promise.all(wanted.map(async ([, load]) => load()));
+}
 
 /** Run the CLI with `argv` (without the node and script entries). Resolves to the exit code. */
 export async function run(argv: readonly string[], io: CliIo): Promise<number> {
@@ -35,10 +51,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const setExit = (code: number): void => {
     exitCode = code;
   };
-  registerScan(program, io, log, setExit);
-  registerValidate(program, io, log, setExit);
-  registerCard(program, io, log, setExit);
-  registerDiff(program, io, log, setExit);
+  for (const register of await commandModules(argv)) register(program, io, log, setExit);
   for (const cmd of program.commands) {
     cmd.exitOverride();
     cmd.addOption(new Option('-q, --quiet', 'print no warnings'));

@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { Option, type Command } from 'commander';
 import { buildBom } from '../bom/build.js';
 import { serializeBom, type BomFormat } from '../bom/serialize.js';
@@ -16,7 +16,10 @@ import { atOrAbove, findRisks, SEVERITIES } from '../findings/index.js';
 import { sarifAssets, serializeSarif, toSarif, type SarifInput } from '../report/sarif.js';
 import type { Severity } from '../types.js';
 import { TOOL_VERSION } from '../version.js';
+import { defaultCacheDir } from '../enrich/cache.js';
+import type { Inventory } from '../types.js';
 import type { CliIo, Logger } from './io.js';
+import { createProgress, type ProgressStream } from './progress.js';
 
 interface ScanFlags {
   output?: string;
@@ -36,6 +39,8 @@ interface ScanFlags {
   validate: boolean;
   failOn?: Severity;
   sarif?: string;
+  /** Added to every command by cli/index.ts. */
+  quiet?: boolean;
 }
 
 export function registerScan(program: Command, io: CliIo, log: Logger, setExit: (code: number) => void): void {
@@ -53,8 +58,8 @@ export function registerScan(program: Command, io: CliIo, log: Logger, setExit: 
     .option('--strict', 'exit 1 when any registry lookup fails')
     .option('--concurrency <n>', 'registry requests in flight at once', '8')
     .option('--hf-token-file <file>', 'read the Hugging Face token from this file (default: HF_TOKEN, then $HF_HOME/token)')
-    .option('--cache-dir <dir>', 'registry response cache (default: $XDG_CACHE_HOME/mlbom)')
-    .option('--no-cache', 'do not read or write the registry response cache')
+    .option('--cache-dir <dir>', 'registry response and file hash cache (default: $XDG_CACHE_HOME/mlbom)')
+    .option('--no-cache', 'do not read or write the registry response or hash cache')
     .option('--name <name>', 'name of the root component (default: package.json, pyproject.toml or the folder name)')
     .option('--version <version>', 'version of the root component')
     .option('--sarif <file>', 'also write the risk findings as SARIF 2.1.0 (for GitHub code scanning)')
@@ -67,19 +72,33 @@ export function registerScan(program: Command, io: CliIo, log: Logger, setExit: 
       if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) {
         throw new MlbomError('USAGE', `--concurrency must be a whole number from 1 to 64, got ${JSON.stringify(flags.concurrency)}`);
       }
-      const scanned = await scan(resolve(io.cwd, dir), {
-        exclude: flags.exclude,
-        gitignore: flags.gitignore,
-        name: flags.name,
-        version: flags.version,
-        onIssue: (i) => log.issue(i),
-      });
+      // One cache folder for registry answers and file digests; --no-cache turns off both.
+      const cacheDir = flags.cache ? resolve(io.cwd, flags.cacheDir ?? defaultCacheDir(io.env, io.env['HOME'] ?? homedir())) : false;
+      // A status line only on a terminal; -q silences it with the warnings.
+      const progress = createProgress(io.stderr as ProgressStream, { enabled: flags.quiet !== true });
+      let scanned: Inventory;
+      try {
+        scanned = await scan(resolve(io.cwd, dir), {
+          exclude: flags.exclude,
+          gitignore: flags.gitignore,
+          name: flags.name,
+          version: flags.version,
+          hashCacheDir: cacheDir,
+          onProgress: progress.update,
+          onIssue: (i) => {
+            progress.clear();
+            log.issue(i);
+          },
+        });
+      } finally {
+        progress.done();
+      }
       const offline = flags.offline === true || isTruthy(io.env['HF_HUB_OFFLINE']);
       const enriched = await enrich(scanned, {
         offline,
         endpoint: io.env['HF_ENDPOINT'],
         token: offline ? undefined : await resolveHfToken({ env: io.env, tokenFile: flags.hfTokenFile === undefined ? undefined : resolve(io.cwd, flags.hfTokenFile) }),
-        cacheDir: flags.cache ? resolve(io.cwd, flags.cacheDir ?? defaultCacheDir(io.env)) : false,
+        cacheDir,
         concurrency,
         onIssue: (i) => log.issue(i),
       });
@@ -162,11 +181,6 @@ export async function writeSarif(absPath: string, shown: string, input: SarifInp
 /** HF_HUB_OFFLINE follows huggingface_hub: 1, true, yes and on switch it on. */
 function isTruthy(v: string | undefined): boolean {
   return v !== undefined && /^(1|true|yes|on)$/i.test(v.trim());
-}
-
-function defaultCacheDir(env: Readonly<Record<string, string | undefined>>): string {
-  const base = env['XDG_CACHE_HOME'] !== undefined && env['XDG_CACHE_HOME'] !== '' ? env['XDG_CACHE_HOME'] : join(env['HOME'] ?? homedir(), '.cache');
-  return join(base, 'mlbom');
 }
 
 /**
