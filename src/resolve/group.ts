@@ -56,6 +56,36 @@ function isUnder(path: string, dir: string): boolean {
   return dir === '' || path.startsWith(`${dir}/`);
 }
 
+/**
+ * The paths under a folder, in input order, without a pass over every
+ * path per folder: a tree with thousands of READMEs would make that
+ * quadratic. Paths sharing a prefix are contiguous in sorted order, so a
+ * binary search finds the block.
+ */
+class PathIndex {
+  private readonly sorted: { readonly path: string; readonly at: number }[];
+
+  constructor(private readonly paths: readonly string[]) {
+    // Plain `<` (UTF-16 code units): any consistent lexicographic order keeps a prefix's block contiguous.
+    this.sorted = paths.map((path, at) => ({ path, at })).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  }
+
+  under(dir: string): string[] {
+    if (dir === '') return [...this.paths];
+    const prefix = `${dir}/`;
+    let lo = 0;
+    let hi = this.sorted.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((this.sorted[mid] as { path: string }).path < prefix) lo = mid + 1;
+      else hi = mid;
+    }
+    const hits: { path: string; at: number }[] = [];
+    for (let i = lo; i < this.sorted.length && (this.sorted[i] as { path: string }).path.startsWith(prefix); i++) hits.push(this.sorted[i] as { path: string; at: number });
+    return hits.sort((a, b) => a.at - b.at).map((h) => h.path);
+  }
+}
+
 export async function groupModels(input: GroupInput): Promise<GroupResult> {
   const issues: Issue[] = [];
   const assets: Asset[] = [];
@@ -65,10 +95,12 @@ export async function groupModels(input: GroupInput): Promise<GroupResult> {
   const underClaimed = (dir: string): boolean => claimedDirs.some((d) => d === dir || isUnder(dir, d));
 
   // 1. Folder formats, outermost first so a diffusers pipeline's subfolders stay inside it.
-  const folders = await folderModels(input, scannedByPath, issues);
+  const index = new PathIndex(input.files.map((f) => f.path));
+  const byPath = new Map(input.files.map((f) => [f.path, f]));
+  const folders = await folderModels(input, index, scannedByPath, issues);
   for (const folder of folders.sort((a, b) => a.dir.length - b.dir.length || compareCodePoints(a.dir, b.dir))) {
     if (underClaimed(folder.dir)) continue;
-    const files = input.files.filter((f) => isUnder(f.path, folder.dir));
+    const files = index.under(folder.dir).map((p) => byPath.get(p) as WalkedFile);
     if (files.length === 0) continue;
     claimedDirs.push(folder.dir);
     for (const f of files) claimed.add(f.path);
@@ -140,14 +172,14 @@ interface FolderModel {
   readonly issues: Issue[];
 }
 
-async function folderModels(input: GroupInput, scanned: Map<string, ScannedFile>, issues: Issue[]): Promise<FolderModel[]> {
+async function folderModels(input: GroupInput, index: PathIndex, scanned: Map<string, ScannedFile>, issues: Issue[]): Promise<FolderModel[]> {
   const out: FolderModel[] = [];
   const paths = input.files.map((f) => f.path);
   for (const d of detectSavedModelDirs(paths)) out.push({ dir: d.dir, kind: 'savedmodel', issues: [] });
   for (const p of detectMlPackages(paths)) out.push({ dir: p.dir, kind: 'mlpackage', issues: [] });
   const hfDirs = sortedUnique(paths.filter((p) => HF_MARKERS.has(baseOf(p).toLowerCase())).map(dirOf));
   for (const dir of hfDirs) {
-    const files = paths.filter((p) => isUnder(p, dir));
+    const files = index.under(dir);
     const hasWeights = files.some((p) => scanned.has(p));
     const markers = files.filter((p) => dirOf(p) === dir && baseOf(p).toLowerCase() !== 'readme.md' && HF_MARKERS.has(baseOf(p).toLowerCase()));
     // A README alone makes a model folder only when weights sit beside it.
