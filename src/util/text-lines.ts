@@ -49,3 +49,14 @@ export function findJsonObjectKey(text: string, key: string, from: number): numb
   re.lastIndex = from;
   return re.exec(text)?.index ?? -1;
 }
+
+/**
+ * Minified or generated code: lines averaging over 500 characters in the
+ * first 64 KiB. Scanners skip it: it names no models a person wrote, and
+ * lexing it is slow.
+ */
+export function looksMinified(text: string): boolean {
+  const head = text.slice(0, 65536);
+  const lines = head.split('\n').length;
+  return head.length > 4096 && head.length / lines > 500;
+}

@@ -47,6 +47,7 @@ import { emitServices, scanServiceCalls } from './services.js';
 import { SCANNER, Sink } from './sink.js';
 import { bareStrings, scanStrings } from './strings.js';
 import { matchBrackets, type Lang, type Token } from './tokens.js';
+import { looksMinified } from '../../util/text-lines.js';
 
 export { lexJs } from './lexer-js.js';
 export { lexPython } from './lexer-python.js';
@@ -58,8 +59,6 @@ const PY = ['.py', '.pyw'];
 const JS = ['.js', '.mjs', '.cjs', '.ts', '.tsx', '.jsx', '.mts', '.cts'];
 /** Third-party code: dependencies installed or vendored into the tree, and build output. */
 const SKIP_DIRS = new Set(['node_modules', 'site-packages', 'dist-packages', 'vendor', 'third_party', 'third-party', 'dist', 'build', '__pycache__', 'bower_components', '.venv', 'venv', '.tox', '.git']);
-/** Real code has short lines; minified bundles have few, very long ones. */
-const MINIFIED_AVG_LINE = 500;
 
 export const MAX_BYTES = 4 * 1024 * 1024;
 
@@ -94,7 +93,7 @@ export function scanCode(text: string, ctx: SourceScanContext): SourceScan {
     tokens = nb.tokens;
     lang = nb.lang;
   } else {
-    if (kind === 'js' && minified(text)) return sink.result();
+    if (kind === 'js' && looksMinified(text)) return sink.result();
     lang = kind;
     tokens = lang === 'py' ? lexPython(text) : lexJs(text);
   }
@@ -114,11 +113,6 @@ export function scanCode(text: string, ctx: SourceScanContext): SourceScan {
   return sink.result();
 }
 
-function minified(text: string): boolean {
-  const head = text.slice(0, 65536);
-  const lines = head.split('\n').length;
-  return head.length > 4096 && head.length / lines > MINIFIED_AVG_LINE;
-}
 
 export const scanner: SourceScanner = {
   name: SCANNER,

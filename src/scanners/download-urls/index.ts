@@ -34,7 +34,7 @@
  */
 import type { SourceScan } from '../../types.js';
 import { errorMessage } from '../../util/error-message.js';
-import { LineIndex } from '../../util/text-lines.js';
+import { LineIndex, looksMinified } from '../../util/text-lines.js';
 import { claims as codeRefsClaims } from '../code-refs/index.js';
 import { lexJs } from '../code-refs/lexer-js.js';
 import { lexPython } from '../code-refs/lexer-python.js';
@@ -55,8 +55,6 @@ export { SCANNER } from './sink.js';
 type FileKind = 'py' | 'js' | 'ipynb' | 'shell' | 'dockerfile' | 'makefile' | ConfigKind;
 
 export const MAX_BYTES = 4 * 1024 * 1024;
-/** Real code has short lines; minified bundles have few, very long ones (their URLs are a library's). */
-const MINIFIED_AVG_LINE = 500;
 /** Dependencies, build output and caches: other people's downloads. */
 const SKIP_DIRS = new Set([
   'node_modules', 'site-packages', 'dist-packages', 'vendor', 'third_party', 'third-party', 'dist', 'build', '__pycache__',
@@ -106,7 +104,7 @@ export function scanDownloads(text: string, ctx: SourceScanContext): SourceScan 
       scanCodeTokens(lexPython(text), 'py', sink);
       break;
     case 'js':
-      if (!minified(text)) scanCodeTokens(lexJs(text), 'js', sink);
+      if (!looksMinified(text)) scanCodeTokens(lexJs(text), 'js', sink);
       break;
     case 'ipynb':
       scanNotebook(text, sink, ctx.path);
@@ -174,11 +172,6 @@ function mayHoldUrl(text: string, kind: FileKind): boolean {
   return true;
 }
 
-function minified(text: string): boolean {
-  const head = text.slice(0, 65536);
-  const lines = head.split('\n').length;
-  return head.length > 4096 && head.length / lines > MINIFIED_AVG_LINE;
-}
 
 export const scanner: SourceScanner = {
   name: SCANNER,
