@@ -6,7 +6,7 @@
  *
  * The rules and their advice live in `rules.ts`; docs/FINDINGS.md explains them.
  */
-import { isLoopbackHost } from '../scanners/code-refs/providers.js';
+import { isPlainHttpToRemote } from '../util/net.js';
 import type { Asset, AssetFile, Finding, Inventory, Location, PickleGlobal } from '../types.js';
 import { makeFinding, sortFindings, type FindingInput } from './rules.js';
 
@@ -205,7 +205,7 @@ const upstreamMismatch: Check = (a) => {
 const insecureDownload: Check = (a) => {
   if (a.kind !== 'model' && a.kind !== 'dataset') return [];
   const url = a.props['download_url'];
-  if (typeof url !== 'string' || !isPlainHttp(url)) return [];
+  if (typeof url !== 'string' || !isPlainHttpToRemote(url)) return [];
   return [{ rule: 'insecure-download', assetId: a.id, evidence: codeSightings(a), details: [url], message: `${a.kind === 'model' ? 'weights' : 'data'} ${label(a)} downloaded over plain http: ${url}` }];
 };
 
@@ -221,7 +221,7 @@ const kerasLambda: Check = (a) =>
 
 const insecureService: Check = (a) => {
   if (a.kind !== 'service' || a.service === undefined) return [];
-  const plain = a.service.endpoints.filter(isPlainHttp);
+  const plain = a.service.endpoints.filter(isPlainHttpToRemote);
   if (plain.length === 0) return [];
   return [{
     rule: 'insecure-service-endpoint',
@@ -234,15 +234,6 @@ const insecureService: Check = (a) => {
   }];
 };
 
-/** http:// to a host other than this machine. */
-function isPlainHttp(url: string): boolean {
-  try {
-    const u = new URL(url);
-    return u.protocol === 'http:' && !isLoopbackHost(u.hostname.replace(/^\[|\]$/g, ''));
-  } catch {
-    return false;
-  }
-}
 
 const CHECKS: readonly Check[] = [
   pickleChecks,

@@ -166,17 +166,7 @@ export function classify(lang: Lang, module: string, path: readonly string[]): C
   return { provider, sdk: best.sdk, member, members, positionalModel: best.positionalModel === true };
 }
 
-const LOOPBACK = /^(?:localhost|127\.\d+\.\d+\.\d+|0\.0\.0\.0|\[::1\]|::1|host\.docker\.internal)$/i;
-const PRIVATE = /^(?:10\.\d+\.\d+\.\d+|192\.168\.\d+\.\d+|172\.(?:1[6-9]|2\d|3[01])\.\d+\.\d+)$/;
-
-export function isLoopbackHost(host: string): boolean {
-  return LOOPBACK.test(host);
-}
-
-/** A host on this machine or network (or a compose service name): a self-hosted server. */
-export function isSelfHostedHost(host: string): boolean {
-  return LOOPBACK.test(host) || PRIVATE.test(host) || !host.includes('.');
-}
+export { isLoopbackHost, isSelfHostedHost } from '../../util/net.js';
 
 /** Bedrock's control-plane and agents APIs, which SDK code also calls (`boto3.client("bedrock-agent-runtime")`). */
 const BEDROCK_OTHER_HOST = /^bedrock(?:-agent-runtime)?\.[a-z0-9-]+\.amazonaws\.com$/;

@@ -13,7 +13,8 @@ import type { Resolved } from './bindings.js';
 import { calleeText, type Call } from './calls.js';
 import { emitHub, emitHubRef, type FileCtx } from './hub-refs.js';
 import { hubUrlRefs, isHubId } from './hub-ids.js';
-import { classify, isLoopbackHost } from './providers.js';
+import { isPlainHttpToRemote } from '../../util/net.js';
+import { classify } from './providers.js';
 import type { CallProvider, CallResolver } from './resolve-call.js';
 
 export class Usage {
@@ -141,7 +142,7 @@ export function emitServices(ctx: FileCtx, usage: UsageMap, envVars: ReadonlyMap
   for (const [provider, u] of usage) {
     const endpoints = sortedUnique(u.usesDefault || u.endpoints.size === 0 ? [...u.endpoints, DEFAULT_ENDPOINTS[provider]] : u.endpoints);
     const props: Record<string, boolean> = {};
-    if (endpoints.some(insecure)) props['insecure_endpoint'] = true;
+    if (endpoints.some(isPlainHttpToRemote)) props['insecure_endpoint'] = true;
     if (u.secret) props['hardcoded_secret'] = true;
     const names = sortedUnique([...envVars].filter(([, ps]) => ps.includes(provider)).map(([n]) => n));
     for (const line of [...u.lines].sort((a, b) => a - b)) {
@@ -158,12 +159,3 @@ export function emitServices(ctx: FileCtx, usage: UsageMap, envVars: ReadonlyMap
   }
 }
 
-/** Plain http to a host other than this machine: traffic (and keys) travel unencrypted. */
-function insecure(endpoint: string): boolean {
-  try {
-    const url = new URL(endpoint);
-    return url.protocol === 'http:' && !isLoopbackHost(url.hostname);
-  } catch {
-    return false;
-  }
-}
