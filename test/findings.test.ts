@@ -293,6 +293,19 @@ describe('findings: scan --fail-on', () => {
     });
   });
 
+  it('never passes control characters from a scanned file to the terminal', async () => {
+    await withTempDir(async (dir) => {
+      // Protocol 4: SHORT_BINUNICODE module (with an ANSI clear-screen), SHORT_BINUNICODE name, STACK_GLOBAL, STOP.
+      const mod = Buffer.from('evil\x1b[2Jmod\u0007', 'latin1');
+      const bytes = Buffer.concat([Buffer.from([0x80, 4, 0x8c, mod.length]), mod, Buffer.from([0x8c, 1]), Buffer.from('x'), Buffer.from([0x93, 0x2e])]);
+      await writeFile(join(dir, 'w.pkl'), bytes);
+      const r = await runCli(['scan', dir, '-o', join(dir, 'bom.json')]);
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stderr, /unknown-pickle-globals: w\.pkl imports 1 global\(s\) outside the safe allow-list: evil\?\[2Jmod\?\.x/);
+      assert.ok(!/[\x00-\x09\x0b-\x1f\x7f]/.test(r.stderr), JSON.stringify(r.stderr));
+    });
+  });
+
   it('rejects an unknown severity with exit 2 and one line', async () => {
     const r = await runCli(['scan', 'fixtures/demo-project', '--fail-on', 'severe']);
     assert.equal(r.code, 2);

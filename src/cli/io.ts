@@ -21,9 +21,14 @@ export interface Logger {
   debug(message: string): void;
 }
 
-/** Collapse a message to one line: a warning is one line of stderr. */
-function oneLine(s: string): string {
-  return s.replace(/[\r\n\t]+/g, ' ').trim();
+/**
+ * Collapse a message to one line: a warning is one line of stderr. Other
+ * control characters become `?`: messages quote file names and strings from
+ * scanned files (a pickle's global names), which could otherwise move the
+ * cursor or rewrite a CI log.
+ */
+export function oneLine(s: string): string {
+  return s.replace(/[\r\n\t]+/g, ' ').replace(/[\x00-\x1f\x7f-\x9f\u2028\u2029]/g, '?').trim();
 }
 
 export function createLogger(io: CliIo, opts: { quiet: boolean; debug: boolean }): Logger {
