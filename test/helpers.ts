@@ -55,6 +55,6 @@ export async function runCli(
 /** Validate BOM text with the library's strict JSON validator or the XSD; returns the errors. */
 export async function schemaErrors(text: string): Promise<string[]> {
   const { validateBomText } = await import('../src/bom/validate.js');
-  const r = await validateBomText(text);
+  const r = await validateBomText(text, { json: 'library' });
   return r.valid ? [] : r.errors;
 }

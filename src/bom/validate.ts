@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { Validation } from '@cyclonedx/cyclonedx-library';
+import type { Validation } from '@cyclonedx/cyclonedx-library';
 import { MlbomError } from '../errors.js';
 
 export const VALIDATABLE_VERSIONS = ['1.2', '1.3', '1.4', '1.5', '1.6', '1.7'] as const;
@@ -25,30 +25,66 @@ function schemaDir(): string {
   return join(dirname(require.resolve('@cyclonedx/cyclonedx-library/package.json')), 'res', 'schema');
 }
 
+export interface ValidateOptions {
+  /**
+   * JSON only. `precompiled` (default) runs the validators that
+   * `npm run build` generates from the library's own schema files
+   * (src/bom/precompile.ts); `library` compiles the library's
+   * `JsonStrictValidator` at run time, which costs about 0.45 s per
+   * spec version. Tests use `library` as the reference.
+   */
+  readonly json?: 'precompiled' | 'library';
+}
+
 /**
  * Validate BOM text against the schema of the spec version it declares.
  * @throws {MlbomError} code NOT_A_BOM when the text is not a CycloneDX BOM at all.
  */
-export async function validateBomText(text: string): Promise<ValidationResult> {
+export async function validateBomText(text: string, options: ValidateOptions = {}): Promise<ValidationResult> {
   const trimmed = text.trimStart();
-  if (trimmed.startsWith('{')) return validateJson(text);
+  if (trimmed.startsWith('{')) return validateJson(text, options.json ?? 'precompiled');
   if (trimmed.startsWith('<')) return validateXml(text);
   throw new MlbomError('NOT_A_BOM', 'not a CycloneDX BOM: neither JSON nor XML');
 }
 
-/** Compiling a schema takes a while; keep one validator per version. */
-const jsonValidators = new Map<string, Validation.JsonStrictValidator>();
+type JsonCheck = (text: string) => Promise<unknown>;
 
-function jsonValidator(version: string): Validation.JsonStrictValidator {
-  let v = jsonValidators.get(version);
+/** Compiling a schema takes a while; keep one validator per version and kind. */
+const jsonValidators = new Map<string, JsonCheck>();
+
+async function jsonValidator(version: string, kind: 'precompiled' | 'library'): Promise<JsonCheck> {
+  const key = `${kind}:${version}`;
+  let v = jsonValidators.get(key);
   if (v === undefined) {
-    v = new Validation.JsonStrictValidator(version as Validation.JsonStrictValidator['version']);
-    jsonValidators.set(version, v);
+    v = (kind === 'precompiled' ? precompiledValidator(version) : undefined) ?? (await libraryValidator(version));
+    jsonValidators.set(key, v);
   }
   return v;
 }
 
-async function validateJson(text: string): Promise<ValidationResult> {
+interface StandaloneValidate {
+  (doc: unknown): boolean;
+  errors?: unknown[] | null;
+}
+
+/** The build's generated validator, or undefined when the build did not make one (plain `tsc`). */
+function precompiledValidator(version: string): JsonCheck | undefined {
+  let validate: StandaloneValidate;
+  try {
+    validate = require(`./validators/bom-${version}.cjs`) as StandaloneValidate;
+  } catch {
+    return undefined;
+  }
+  return async (text) => (validate(JSON.parse(text)) ? null : validate.errors ?? []);
+}
+
+async function libraryValidator(version: string): Promise<JsonCheck> {
+  const { Validation: V } = await import('@cyclonedx/cyclonedx-library');
+  const v: Validation.JsonStrictValidator = new V.JsonStrictValidator(version as Validation.JsonStrictValidator['version']);
+  return async (text) => v.validate(text);
+}
+
+async function validateJson(text: string, kind: 'precompiled' | 'library'): Promise<ValidationResult> {
   let doc: unknown;
   try {
     doc = JSON.parse(text);
@@ -63,7 +99,7 @@ async function validateJson(text: string): Promise<ValidationResult> {
   if (!(VALIDATABLE_VERSIONS as readonly string[]).includes(version)) {
     throw new MlbomError('NOT_A_BOM', `unsupported CycloneDX specVersion ${JSON.stringify(obj.specVersion)}`);
   }
-  const error: unknown = await jsonValidator(version).validate(text);
+  const error: unknown = await (await jsonValidator(version, kind))(text);
   // The library hands back ajv's error list itself (typed as a ValidationError).
   const errors = error === null ? [] : formatAjvErrors(Array.isArray(error) ? error : (error as { details?: unknown }).details);
   return { valid: error === null, format: 'json', specVersion: version, errors };
@@ -105,4 +141,9 @@ async function validateXml(text: string): Promise<ValidationResult> {
     specVersion: version,
     errors: result.errors.map((e) => (e.loc === null ? e.message : `line ${e.loc.lineNumber}: ${e.message}`)),
   };
+}
+
+/** Did the build generate a validator for this spec version? (Otherwise the library's is compiled at run time.) */
+export function hasPrecompiledValidator(version: string): boolean {
+  return precompiledValidator(version) !== undefined;
 }
