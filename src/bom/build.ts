@@ -11,7 +11,8 @@
  * - package → `library` with purl; dev dependencies get scope `excluded`
  * - service → `services[]` with endpoints, `authenticated`, `x-trust-boundary`, outbound `data`
  */
-import { Enums, Models } from '@cyclonedx/cyclonedx-library';
+import * as Enums from '@cyclonedx/cyclonedx-library/Enums';
+import * as Models from '@cyclonedx/cyclonedx-library/Models';
 import type { Asset, Inventory } from '../types.js';
 import { compareCodePoints, sortedBy } from '../util/sort.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';

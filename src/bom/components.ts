@@ -1,5 +1,6 @@
 /** One asset → one CycloneDX component or service, with its properties and extensions. */
-import { Enums, Models } from '@cyclonedx/cyclonedx-library';
+import * as Enums from '@cyclonedx/cyclonedx-library/Enums';
+import * as Models from '@cyclonedx/cyclonedx-library/Models';
 import type { Asset, AssetFile, ExternalRef, PropValue, Props, UpstreamFile } from '../types.js';
 import { compareCodePoints, sortedBy } from '../util/sort.js';
 import type { ExtensionTable, IdentityExt, IdentityTechnique } from './extensions.js';

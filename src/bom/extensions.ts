@@ -6,7 +6,7 @@
  * `normalize-xml.ts` write them. This is the one place mlbom extends the
  * library; later issues add service endpoints and data here.
  */
-import type { Models } from '@cyclonedx/cyclonedx-library';
+import type * as Models from '@cyclonedx/cyclonedx-library/Models';
 
 export interface PerformanceMetricExt {
   readonly type: string;

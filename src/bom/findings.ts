@@ -7,7 +7,9 @@
  * weaknesses rather than CVEs, so `source.name` is `mlbom` and `id` is the
  * finding id (`<rule>/<hash>`); docs/FINDINGS.md spells out the mapping.
  */
-import { Enums, Models, Types } from '@cyclonedx/cyclonedx-library';
+import * as Enums from '@cyclonedx/cyclonedx-library/Enums';
+import * as Models from '@cyclonedx/cyclonedx-library/Models';
+import * as Types from '@cyclonedx/cyclonedx-library/Types';
 import { FINDINGS_DOCS_URL, RULES, formatLocation } from '../findings/rules.js';
 import type { Finding, Severity } from '../types.js';
 import { propertyName } from './properties.js';

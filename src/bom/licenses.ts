@@ -1,5 +1,5 @@
 /** Licence strings as found → CycloneDX licence models. */
-import { Models } from '@cyclonedx/cyclonedx-library';
+import * as Models from '@cyclonedx/cyclonedx-library/Models';
 import { normalizeLicense } from '../util/license.js';
 
 export function licenseFor(raw: string): Models.License {

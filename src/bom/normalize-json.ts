@@ -3,7 +3,9 @@
  * Field order follows the JSON schema's property order for readability;
  * JSON consumers do not depend on it.
  */
-import { Serialize, type Models } from '@cyclonedx/cyclonedx-library';
+import type * as Models from '@cyclonedx/cyclonedx-library/Models';
+import type * as Serialize from '@cyclonedx/cyclonedx-library/Serialize';
+import { Serialize as Lib } from './cdx-serialize.js';
 import type { SpecProtocol } from './spec-features.js';
 import type { ComponentDataExt, ExtensionTable, IdentityExt, ModelCardExt, OccurrenceExt } from './extensions.js';
 import { identityIsList, supportsOccurrenceLine } from './spec-features.js';
@@ -11,7 +13,7 @@ import { identityIsList, supportsOccurrenceLine } from './spec-features.js';
 type JsonObject = Record<string, unknown>;
 type NormalizerOptions = Parameters<Serialize.JSON.Normalize.ComponentNormalizer['normalize']>[1];
 
-export class ExtendedJsonFactory extends Serialize.JSON.Normalize.Factory {
+export class ExtendedJsonFactory extends Lib.JSON.Normalize.Factory {
   readonly extensions: ExtensionTable;
 
   constructor(spec: SpecProtocol, extensions: ExtensionTable) {
@@ -28,7 +30,7 @@ export class ExtendedJsonFactory extends Serialize.JSON.Normalize.Factory {
   }
 }
 
-class ExtendedServiceNormalizer extends Serialize.JSON.Normalize.ServiceNormalizer {
+class ExtendedServiceNormalizer extends Lib.JSON.Normalize.ServiceNormalizer {
   override normalize(data: Models.Service, options: NormalizerOptions): Serialize.JSON.Types.Normalized.Service {
     const base = super.normalize(data, options) as unknown as JsonObject;
     const ext = (this.factory as ExtendedJsonFactory).extensions.forService(data);
@@ -49,7 +51,7 @@ class ExtendedServiceNormalizer extends Serialize.JSON.Normalize.ServiceNormaliz
   }
 }
 
-class ExtendedComponentNormalizer extends Serialize.JSON.Normalize.ComponentNormalizer {
+class ExtendedComponentNormalizer extends Lib.JSON.Normalize.ComponentNormalizer {
   override normalize(data: Models.Component, options: NormalizerOptions): Serialize.JSON.Types.Normalized.Component | undefined {
     const base = super.normalize(data, options) as JsonObject | undefined;
     if (base === undefined) return undefined;

@@ -3,7 +3,9 @@
  * Unlike JSON, XML element order is fixed by the XSD's sequences, so each
  * addition is placed where the schema wants it.
  */
-import { Serialize, type Models } from '@cyclonedx/cyclonedx-library';
+import type * as Models from '@cyclonedx/cyclonedx-library/Models';
+import type * as Serialize from '@cyclonedx/cyclonedx-library/Serialize';
+import { Serialize as Lib } from './cdx-serialize.js';
 import type { SpecProtocol } from './spec-features.js';
 import type { ComponentDataExt, ExtensionTable, IdentityExt, ModelCardExt, OccurrenceExt } from './extensions.js';
 import { supportsOccurrenceLine } from './spec-features.js';
@@ -12,7 +14,7 @@ type Element = Serialize.XML.Types.SimpleXml.Element;
 type Child = Element | Serialize.XML.Types.SimpleXml.Comment;
 type NormalizerOptions = Parameters<Serialize.XML.Normalize.ComponentNormalizer['normalize']>[1];
 
-export class ExtendedXmlFactory extends Serialize.XML.Normalize.Factory {
+export class ExtendedXmlFactory extends Lib.XML.Normalize.Factory {
   readonly extensions: ExtensionTable;
 
   constructor(spec: SpecProtocol, extensions: ExtensionTable) {
@@ -32,7 +34,7 @@ export class ExtendedXmlFactory extends Serialize.XML.Normalize.Factory {
 /** Service children that come after `data` in every supported XSD. */
 const AFTER_SERVICE_DATA = new Set(['licenses', 'externalReferences', 'properties', 'services', 'releaseNotes', 'tags']);
 
-class ExtendedServiceNormalizer extends Serialize.XML.Normalize.ServiceNormalizer {
+class ExtendedServiceNormalizer extends Lib.XML.Normalize.ServiceNormalizer {
   override normalize(data: Models.Service, options: NormalizerOptions, elementName: string): Element {
     const base = super.normalize(data, options, elementName);
     const ext = (this.factory as ExtendedXmlFactory).extensions.forService(data);
@@ -53,7 +55,7 @@ class ExtendedServiceNormalizer extends Serialize.XML.Normalize.ServiceNormalize
 /** Component children that come after `pedigree` in every supported XSD. */
 const AFTER_PEDIGREE = new Set(['externalReferences', 'properties', 'components', 'evidence', 'releaseNotes', 'modelCard', 'data']);
 
-class ExtendedComponentNormalizer extends Serialize.XML.Normalize.ComponentNormalizer {
+class ExtendedComponentNormalizer extends Lib.XML.Normalize.ComponentNormalizer {
   override normalize(data: Models.Component, options: NormalizerOptions, elementName: string): Element | undefined {
     const base = super.normalize(data, options, elementName);
     if (base === undefined) return undefined;

@@ -1,5 +1,5 @@
 /** CycloneDX model → JSON or XML text, through the extended normalizers. */
-import { Serialize } from '@cyclonedx/cyclonedx-library';
+import { Serialize, xmlSerializerClass } from './cdx-serialize.js';
 import type { BuiltBom } from './build.js';
 import { ExtendedJsonFactory } from './normalize-json.js';
 import { ExtendedXmlFactory } from './normalize-xml.js';
@@ -19,7 +19,7 @@ export function serializeBom(built: BuiltBom, options: SerializeOptions): string
   // and the library's own sort is locale-dependent.
   const opts = { sortLists: false, space: 2 };
   const text = options.format === 'xml'
-    ? new Serialize.XmlSerializer(new ExtendedXmlFactory(spec, built.extensions)).serialize(built.bom, opts)
+    ? new (xmlSerializerClass())(new ExtendedXmlFactory(spec, built.extensions)).serialize(built.bom, opts)
     : new Serialize.JsonSerializer(new ExtendedJsonFactory(spec, built.extensions)).serialize(built.bom, opts);
   return text.endsWith('\n') ? text : `${text}\n`;
 }

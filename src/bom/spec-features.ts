@@ -1,5 +1,5 @@
 /** Differences between the spec versions mlbom writes that the library does not track for us. */
-import { Spec } from '@cyclonedx/cyclonedx-library';
+import * as Spec from '@cyclonedx/cyclonedx-library/Spec';
 
 export type SpecProtocol = (typeof Spec.SpecVersionDict)[keyof typeof Spec.SpecVersionDict] & object;
 export type SpecVersionString = '1.5' | '1.6' | '1.7';
