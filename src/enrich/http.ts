@@ -6,7 +6,9 @@
  *
  * The dispatcher is injected so tests use a loopback server or `MockAgent`.
  */
-import { Agent, request, type Dispatcher } from 'undici';
+// undici is loaded on the first request: it is 110 files and about 0.1 s of
+// start-up that an offline scan (or one with nothing to look up) never needs.
+import type { Dispatcher } from 'undici';
 import { errorMessage } from '../util/error-message.js';
 
 export interface HttpClientOptions {
@@ -59,8 +61,11 @@ type AttemptFailure = HttpFailure & { retryable: boolean };
 
 export class HttpClient {
   readonly stats = { requests: 0, retries: 0 };
-  private readonly dispatcher: Dispatcher;
+  /** The injected dispatcher, or ours once the first request has created it. */
+  private dispatcher: Dispatcher | undefined;
   private readonly ownsDispatcher: boolean;
+  private readonly connections: number;
+  private undici: Promise<typeof import('undici')> | undefined;
   private readonly slots: Semaphore;
   private readonly timeoutMs: number;
   private readonly maxRetries: number;
@@ -74,7 +79,8 @@ export class HttpClient {
   constructor(o: HttpClientOptions) {
     const concurrency = Math.max(1, Math.floor(o.concurrency ?? 8));
     this.ownsDispatcher = o.dispatcher === undefined;
-    this.dispatcher = o.dispatcher ?? new Agent({ connections: concurrency, keepAliveTimeout: 30_000, keepAliveMaxTimeout: 60_000 });
+    this.dispatcher = o.dispatcher;
+    this.connections = concurrency;
     this.slots = new Semaphore(concurrency);
     this.timeoutMs = o.timeoutMs ?? 15_000;
     this.maxRetries = Math.max(0, o.maxRetries ?? 4);
@@ -108,7 +114,7 @@ export class HttpClient {
 
   /** Close the pooled connections, if this client created them. */
   async close(): Promise<void> {
-    if (this.ownsDispatcher) await this.dispatcher.close();
+    if (this.ownsDispatcher) await this.dispatcher?.close();
   }
 
   private async followRedirects(url: string, headers: Record<string, string>): Promise<HttpResponse | AttemptFailure> {
@@ -139,7 +145,10 @@ export class HttpClient {
     const timer = setTimeout(() => { timedOut = true; controller.abort(); }, this.timeoutMs);
     this.stats.requests++;
     try {
-      const res = await request(url, {
+      this.undici ??= import('undici');
+      const undici = await this.undici;
+      this.dispatcher ??= new undici.Agent({ connections: this.connections, keepAliveTimeout: 30_000, keepAliveMaxTimeout: 60_000 });
+      const res = await undici.request(url, {
         dispatcher: this.dispatcher,
         method: 'GET',
         headers: { 'user-agent': this.userAgent, ...lowerKeys(headers) },
