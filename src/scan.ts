@@ -2,25 +2,19 @@
  * The scan pipeline: discover → parse (scanners) → group → hash → inventory.
  * `bom/` turns the inventory into CycloneDX. The library never writes to
  * the console: issues are returned (and streamed to `onIssue`).
+ *
+ * Weight files named as such start hashing on the worker pool right after
+ * the walk, before the parse stage (`parse.ts`) is even loaded: on a
+ * weight-heavy repository the pool is then busy while this thread loads
+ * the scanners and parses, instead of both waiting in turn.
  */
-import { readFile, realpath, stat } from 'node:fs/promises';
-import { basename, join, resolve } from 'node:path';
-import { parse as parseToml } from 'smol-toml';
-import { classify, type Candidate } from './discover/classify.js';
+import { stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { walk, type WalkedFile } from './discover/walk.js';
+import { looksLikeWeights } from './discover/weight-names.js';
 import { MlbomError } from './errors.js';
-import { hashFiles, type ScanProgress } from './hash/engine.js';
-import { chatTemplatePrompts } from './resolve/chat-templates.js';
-import { dataFileAssets } from './resolve/data-files.js';
-import { groupModels, type ScannedFile } from './resolve/group.js';
-import { mergeAssets, resolveLocalPath } from './resolve/merge.js';
-import { runSourceScanners } from './scanners/run.js';
-import { huggingfacePurl } from './scanners/hf-model-dir/index.js';
-import { CLAIMED_FORMAT, FILE_SCANNERS, SOURCE_SCANNERS } from './scanners/registry.js';
-import type { Asset, FileScan, Inventory, Issue, Relationship, RootInfo } from './types.js';
-import { openFileSource } from './util/byte-source.js';
-import { mapLimit } from './util/pool.js';
-import { compareCodePoints } from './util/sort.js';
+import { hashFiles, type HashOptions, type HashOutcome, type HashProgress, type HashSession, type ScanProgress } from './hash/engine.js';
+import type { Asset, Inventory, Issue } from './types.js';
 
 export interface ScanOptions {
   /** fast-glob patterns to leave out, relative to the root. */
@@ -40,9 +34,6 @@ export interface ScanOptions {
 
 export type { ScanProgress };
 
-/** Small text files (configs, cards) are read whole up to this size. */
-const MAX_TEXT_FILE = 4 * 1024 * 1024;
-
 /**
  * Scan a folder and return its inventory.
  * @throws {MlbomError} code INPUT when `dir` is not a readable directory.
@@ -60,72 +51,19 @@ export async function scan(dir: string, options: ScanOptions = {}): Promise<Inve
 
   const walked = await walk(absRoot, { exclude: options.exclude, gitignore: options.gitignore });
   report(walked.issues);
-  options.onProgress?.({ phase: 'discover', filesDiscovered: walked.files.length });
-  const classifyIssues: Issue[] = [];
-  const candidates = await classify(walked.files, FILE_SCANNERS, classifyIssues);
-  report(classifyIssues);
-
-  const scanned = await mapLimit(candidates, 8, runScanner);
-  report(scanned.filter((s) => !s.scan.parsed).map((s) => ({ path: s.file.path, scanner: s.scanner, message: s.scan.reason ?? 'could not be parsed' })));
-
-  const byPath = new Map(walked.files.map((f) => [f.path, f]));
-  const exists = pathExists(walked.files);
-  const sources = await runSourceScanners(walked.files, SOURCE_SCANNERS, exists);
-  report(sources.issues);
-
-  const grouped = await groupModels({
-    files: walked.files,
-    scanned,
-    sizeOf: async (p) => fileSize(byPath.get(p)),
-    readText: async (p) => readSmallText(byPath.get(p)),
-  });
-  report(grouped.issues);
-  const templates = chatTemplatePrompts(grouped.templates);
-
-  const dataIssues: Issue[] = [];
-  const referenced = referencedPaths(sources.assets, exists);
-  const dataFiles = await dataFileAssets(walked.files, referenced, sources.assets, dataIssues);
-  report(dataIssues);
-
-  const merged = mergeAssets(
-    [...grouped.assets, ...cardDatasets(grouped.assets), ...sources.assets, ...templates.assets, ...dataFiles],
-    [...sources.relationships, ...templates.relationships, ...promptModelLinks(sources.assets)],
-  );
+  const filesDiscovered = walked.files.length;
+  options.onProgress?.({ phase: 'discover', filesDiscovered });
 
   const hashIssues: Issue[] = [];
-  // A file that could not even be opened for its header has been reported already.
-  const unreadable = new Set(candidates.filter((c) => c.unreadable !== undefined).map((c) => c.file.path));
-  await hashAssets(merged.assets, byPath, unreadable, hashIssues, options);
+  const hashing = new HashRun(options, filesDiscovered, hashIssues);
+  const early = hashing.start(walked.files.filter((f) => looksLikeWeights(f.path)));
+  const { parseTree, rootInfo } = await import('./parse.js');
+  const parsed = await parseTree(walked.files, report);
+  await early;
+  await hashAssets(parsed.assets, walked.files, parsed.unreadable, hashing);
   report(hashIssues);
 
-  return { root: await rootInfo(absRoot, options), assets: merged.assets, relationships: merged.relationships, issues };
-}
-
-/** A set of every file and folder path in the walk, for scanners that link relative paths. */
-function pathExists(files: readonly WalkedFile[]): (path: string) => boolean {
-  const all = new Set<string>(['.']);
-  for (const f of files) {
-    all.add(f.path);
-    for (let i = f.path.indexOf('/'); i !== -1; i = f.path.indexOf('/', i + 1)) all.add(f.path.slice(0, i));
-  }
-  return (p) => all.has(p.replace(/^\.\//, '').replace(/\/+$/, ''));
-}
-
-/** Data files that code or config names by path; they are datasets wherever they sit. */
-function referencedPaths(assets: readonly Asset[], exists: (p: string) => boolean): Set<string> {
-  const out = new Set<string>();
-  for (const a of assets) {
-    if (a.kind !== 'dataset' || a.localPath === undefined) continue;
-    for (const p of resolveLocalPath(a.localPath, a.locations[0]?.path ?? '')) if (exists(p)) out.add(p);
-  }
-  return out;
-}
-
-/** A chat_template.jinja beside a model folder targets that model (prompt-files records the folder). */
-function promptModelLinks(assets: readonly Asset[]): Relationship[] {
-  return assets
-    .filter((a) => a.kind === 'prompt' && typeof a.props['model_dir'] === 'string')
-    .map((a) => ({ from: a.id, to: `model:${a.props['model_dir'] as string}`, type: 'targets' as const }));
+  return { root: await rootInfo(absRoot, options), assets: parsed.assets, relationships: parsed.relationships, issues };
 }
 
 async function assertDirectory(absRoot: string): Promise<void> {
@@ -138,140 +76,65 @@ async function assertDirectory(absRoot: string): Promise<void> {
   if (!isDir) throw new MlbomError('INPUT', `cannot scan ${absRoot}: not a directory`);
 }
 
-async function runScanner(c: Candidate): Promise<ScannedFile> {
-  const base = { file: c.file, size: c.size, scanner: c.scanner.name };
-  if (c.unreadable !== undefined) return { ...base, scan: failed(c, c.unreadable) };
-  try {
-    const src = await openFileSource(c.file.absPath);
-    try {
-      return { ...base, size: src.size, scan: await c.scanner.scan(src, { path: c.file.path }) };
-    } finally {
-      await src.close();
-    }
-  } catch (err) {
-    // Scanners do not throw on bad content; this is I/O, or a scanner bug that must not stop the scan.
-    const code = (err as NodeJS.ErrnoException).code;
-    return { ...base, scan: failed(c, code !== undefined ? `cannot read (${code})` : `scanner failed: ${(err as Error).message}`) };
-  }
-}
-
-function failed(c: Candidate, reason: string): FileScan {
-  // The format the name claims; the scanner could not confirm it.
-  return { format: CLAIMED_FORMAT[c.scanner.name] ?? 'pickle', parsed: false, reason, props: {}, model: {} };
-}
-
-async function fileSize(f: WalkedFile | undefined): Promise<number> {
-  if (f === undefined) return 0;
-  try {
-    return (await stat(f.absPath)).size;
-  } catch {
-    return 0;
-  }
-}
-
-async function readSmallText(f: WalkedFile | undefined): Promise<string | undefined> {
-  if (f === undefined) return undefined;
-  try {
-    if ((await stat(f.absPath)).size > MAX_TEXT_FILE) return undefined;
-    return await readFile(f.absPath, 'utf8');
-  } catch {
-    return undefined;
-  }
-}
-
 /**
- * Hash every file of every asset in one engine call, so it can dedupe, use
- * the hash cache and keep every core busy. Also the first progress report:
- * the walk's file count is known by now.
+ * The scan's hashing: one session over the engine, so the early batch
+ * (weights, started right after the walk) and the final one (every file of
+ * every asset) never read a file twice, and one progress line adds both up.
  */
-async function hashAssets(assets: readonly Asset[], byPath: Map<string, WalkedFile>, skip: ReadonlySet<string>, issues: Issue[], options: ScanOptions): Promise<void> {
-  const files = assets.flatMap((a) => a.files).filter((f) => !skip.has(f.path) && byPath.has(f.path));
-  const absPaths = files.map((f) => (byPath.get(f.path) as WalkedFile).absPath);
-  const relOf = new Map(files.map((f, i) => [absPaths[i] as string, f.path]));
-  const filesDiscovered = byPath.size;
-  const onProgress = options.onProgress;
-  onProgress?.({ phase: 'discover', filesDiscovered });
-  const outcomes = await hashFiles(
-    absPaths.map((absPath) => ({ absPath })),
-    {
-      cacheDir: options.hashCacheDir,
-      onProgress: onProgress === undefined ? undefined : (p) => onProgress({ ...p, phase: 'hash', filesDiscovered, currentPath: p.currentPath === undefined ? undefined : relOf.get(p.currentPath) ?? p.currentPath }),
+class HashRun {
+  readonly session: HashSession = new Map();
+  private readonly parts: HashProgress[] = [];
+
+  constructor(
+    private readonly options: ScanOptions,
+    private readonly filesDiscovered: number,
+    private readonly issues: Issue[],
+  ) {}
+
+  /** Hash these files; resolves when done, with what `hashFiles` gives. Never rejects for a file's own errors. */
+  start(files: readonly WalkedFile[]): Promise<HashOutcome[]> {
+    const part = this.parts.push({ filesDone: 0, filesTotal: files.length, filesCached: 0, bytesDone: 0, bytesTotal: 0 }) - 1;
+    const onProgress = this.options.onProgress;
+    const relOf = new Map(files.map((f) => [f.absPath, f.path]));
+    const opts: HashOptions = {
+      cacheDir: this.options.hashCacheDir,
+      session: this.session,
+      onProgress: onProgress === undefined ? undefined : (p) => {
+        this.parts[part] = p;
+        onProgress({ ...this.total(), phase: 'hash', filesDiscovered: this.filesDiscovered, currentPath: p.currentPath === undefined ? undefined : relOf.get(p.currentPath) ?? p.currentPath });
+      },
       // The cache is not a scanned file: its warnings name the scan root.
-      onWarning: (message) => issues.push({ path: '.', scanner: 'hash', message }),
-    },
-  );
+      onWarning: (message) => this.issues.push({ path: '.', scanner: 'hash', message }),
+    };
+    return files.length === 0 ? Promise.resolve([]) : hashFiles(files.map((f) => ({ absPath: f.absPath })), opts);
+  }
+
+  issue(i: Issue): void {
+    this.issues.push(i);
+  }
+
+  /** Bytes add up over the batches; the last batch names every file, so its file counts are the total. */
+  private total(): HashProgress {
+    const last = this.parts[this.parts.length - 1] as HashProgress;
+    return {
+      filesDone: last.filesDone,
+      filesTotal: last.filesTotal,
+      filesCached: this.parts.reduce((n, p) => n + p.filesCached, 0),
+      bytesDone: this.parts.reduce((n, p) => n + p.bytesDone, 0),
+      bytesTotal: this.parts.reduce((n, p) => n + p.bytesTotal, 0),
+    };
+  }
+}
+
+/** Hash every file of every asset in one engine call (the early batch's files are awaited, not re-read). */
+async function hashAssets(assets: readonly Asset[], walked: readonly WalkedFile[], skip: ReadonlySet<string>, hashing: HashRun): Promise<void> {
+  const byPath = new Map(walked.map((f) => [f.path, f]));
+  const files = assets.flatMap((a) => a.files).filter((f) => !skip.has(f.path) && byPath.has(f.path));
+  const outcomes = await hashing.start(files.map((f) => byPath.get(f.path) as WalkedFile));
   outcomes.forEach((o, i) => {
     const file = files[i];
     if (file === undefined) return;
     if (o.ok) file.sha256 = o.sha256;
-    else issues.push({ path: file.path, scanner: 'hash', message: `cannot hash: ${o.code === 'EACCES' ? 'permission denied' : o.code === 'ERROR' ? o.message : o.code}` });
+    else hashing.issue({ path: file.path, scanner: 'hash', message: `cannot hash: ${o.code === 'EACCES' ? 'permission denied' : o.code === 'ERROR' ? o.message : o.code}` });
   });
-}
-
-/** Datasets named in model cards become dataset assets the models link to. */
-function cardDatasets(models: readonly Asset[]): Asset[] {
-  const out = new Map<string, Asset>();
-  for (const m of models) {
-    for (const id of m.model.datasets ?? []) {
-      const key = `dataset:hf:${id}`;
-      const location = m.files.find((f) => f.role === 'card')?.path ?? m.locations[0]?.path ?? '.';
-      const existing = out.get(key);
-      if (existing !== undefined) {
-        if (!existing.locations.some((l) => l.path === location)) existing.locations.push({ path: location });
-        continue;
-      }
-      const slash = id.indexOf('/');
-      out.set(key, {
-        id: key,
-        kind: 'dataset',
-        name: slash > 0 ? id.slice(slash + 1) : id,
-        group: slash > 0 ? id.slice(0, slash) : undefined,
-        purl: /^[\w.-]+(\/[\w.-]+)?$/.test(id) ? huggingfacePurl(id, undefined, 'dataset') : undefined,
-        scanners: ['hf-model-dir'],
-        locations: [{ path: location }],
-        files: [],
-        props: { source: 'model-card' },
-        confidence: 0.9,
-        model: {},
-        parsed: true,
-      });
-    }
-  }
-  for (const a of out.values()) a.locations.sort((x, y) => compareCodePoints(x.path, y.path));
-  return [...out.values()];
-}
-
-/** The scanned project's name and version: flags, then manifests, then the folder name. */
-async function rootInfo(absRoot: string, options: ScanOptions): Promise<RootInfo> {
-  const fromManifest = await manifestIdentity(absRoot);
-  const real = await realpath(absRoot).catch(() => absRoot);
-  return {
-    name: options.name ?? fromManifest.name ?? (basename(real) || 'project'),
-    version: options.version ?? fromManifest.version,
-    absPath: absRoot,
-  };
-}
-
-async function manifestIdentity(absRoot: string): Promise<{ name?: string; version?: string }> {
-  try {
-    const pkg = JSON.parse(await readFile(join(absRoot, 'package.json'), 'utf8')) as { name?: unknown; version?: unknown };
-    if (typeof pkg.name === 'string' && pkg.name !== '') {
-      return { name: pkg.name, version: typeof pkg.version === 'string' ? pkg.version : undefined };
-    }
-  } catch {
-    // No or unreadable package.json: try the next manifest.
-  }
-  try {
-    const doc = parseToml(await readFile(join(absRoot, 'pyproject.toml'), 'utf8')) as {
-      project?: { name?: unknown; version?: unknown };
-      tool?: { poetry?: { name?: unknown; version?: unknown } };
-    };
-    const p = doc.project ?? doc.tool?.poetry;
-    if (p !== undefined && typeof p.name === 'string') {
-      return { name: p.name, version: typeof p.version === 'string' ? p.version : undefined };
-    }
-  } catch {
-    // No or invalid pyproject.toml.
-  }
-  return {};
 }

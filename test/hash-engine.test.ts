@@ -5,7 +5,7 @@ import { link, mkdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, it } from 'node:test';
-import { hashFiles, type HashOptions, type HashStats } from '../src/hash/engine.js';
+import { hashFiles, type HashOptions, type HashOutcome, type HashSession, type HashStats } from '../src/hash/engine.js';
 import { HashWorkerPool } from '../src/hash/pool.js';
 import { repoRoot, withTempDir } from './helpers.js';
 import { garbage as pseudoRandomBytes } from './util/pseudo-random.js';
@@ -268,6 +268,40 @@ describe('hashFiles: each file once', () => {
       assert.equal(stats.unique, 2);
       assert.equal(stats.hashed, 2);
       assert.equal(stats.bytesHashed, bytes.length + 5);
+    });
+  });
+
+  it('shares files across calls of one session: a file the first call took on is awaited, not read again', async () => {
+    await withTempDir(async (dir) => {
+      const big = join(dir, 'model.safetensors');
+      const bytes = pseudoRandomBytes(3 * MiB + 1, 7);
+      await writeFile(big, bytes);
+      await link(big, join(dir, 'copy.bin'));
+      await writeFile(join(dir, 'config.json'), '{}');
+      const session: HashSession = new Map();
+      // Both calls run at once, as in scan: the early batch of weights and the final batch of every asset file.
+      const [early, late] = await Promise.all([
+        hashWithStats([big], { session }),
+        hashWithStats([join(dir, 'config.json'), join(dir, 'copy.bin'), big], { session }),
+      ]);
+      const expected: HashOutcome = { ok: true, sha256: sha(bytes), size: bytes.length, cached: false };
+      assert.deepEqual(early.outcomes, [expected]);
+      assert.deepEqual(late.outcomes, [{ ok: true, sha256: sha(Buffer.from('{}')), size: 2, cached: false }, expected, expected]);
+      assert.equal(early.stats.hashed + late.stats.hashed, 2, 'the 3 MiB file was read once in all');
+      assert.equal(early.stats.bytesHashed + late.stats.bytesHashed, bytes.length + 2);
+      assert.equal(session.size, 2);
+    });
+  });
+
+  it('a file that cannot be taken on (FIFO, missing) is an error outcome in every call of the session', async () => {
+    await withTempDir(async (dir) => {
+      const session: HashSession = new Map();
+      const fifo = join(dir, 'pipe.bin');
+      execFileSync('mkfifo', [fifo]);
+      const a = await hashFiles([{ absPath: fifo }], { session });
+      const b = await hashFiles([{ absPath: fifo }, { absPath: join(dir, 'gone.bin') }], { session });
+      assert.equal(a[0]?.ok, false);
+      assert.deepEqual(b.map((o) => o.ok), [false, false]);
     });
   });
 });

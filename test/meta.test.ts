@@ -23,3 +23,17 @@ describe('meta: every scanner folder is registered, tested and has fixtures', ()
     });
   }
 });
+
+describe('meta: early hashing knows every weight extension', () => {
+  it('looksLikeWeights matches every extension a model scanner claims (index JSON files aside)', async () => {
+    const { looksLikeWeights } = await import('../src/discover/weight-names.js');
+    for (const s of FILE_SCANNERS) {
+      for (const ext of [...s.extensions, ...(s.weakExtensions ?? [])]) {
+        if (ext.endsWith('.json')) continue; // shard indexes: small JSON, hashed with the rest
+        assert.equal(looksLikeWeights(`models/x/model${ext.startsWith('.') ? ext : `/${ext}`}`), true, `${s.name}: ${ext}`);
+        assert.equal(looksLikeWeights(`models/x/MODEL${ext.toUpperCase().startsWith('.') ? ext.toUpperCase() : `/${ext.toUpperCase()}`}`), true, `${s.name}: ${ext} in capitals`);
+      }
+    }
+    for (const p of ['src/app.py', 'README.md', 'data/train.csv', 'models/x/config.json', 'bin/tool']) assert.equal(looksLikeWeights(p), false, p);
+  });
+});

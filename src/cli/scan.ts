@@ -4,12 +4,9 @@ import { writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { Option, type Command } from 'commander';
-import { buildBom } from '../bom/build.js';
-import { serializeBom, type BomFormat } from '../bom/serialize.js';
+import type { BomFormat } from '../bom/serialize.js';
 import { DEFAULT_SPEC_VERSION, SPEC_VERSIONS, type SpecVersionString } from '../bom/spec-features.js';
-import { validateBomText } from '../bom/validate.js';
 import { EXIT, MlbomError } from '../errors.js';
-import { enrich } from '../enrich/index.js';
 import { resolveHfToken } from '../enrich/huggingface/token.js';
 import { scan } from '../scan.js';
 import { atOrAbove, findRisks, SEVERITIES } from '../findings/index.js';
@@ -77,22 +74,27 @@ export function registerScan(program: Command, io: CliIo, log: Logger, setExit: 
       // A status line only on a terminal; -q silences it with the warnings.
       const progress = createProgress(io.stderr as ProgressStream, { enabled: flags.quiet !== true });
       let scanned: Inventory;
+      const scanning = scan(resolve(io.cwd, dir), {
+        exclude: flags.exclude,
+        gitignore: flags.gitignore,
+        name: flags.name,
+        version: flags.version,
+        hashCacheDir: cacheDir,
+        onProgress: progress.update,
+        onIssue: (i) => {
+          progress.clear();
+          log.issue(i);
+        },
+      });
+      // The output stages load while the scan runs (its hash workers are busy by then), not after it.
+      const stages = loadOutputStages();
+      stages.catch(() => undefined); // awaited below; a scan error must not leave it unhandled
       try {
-        scanned = await scan(resolve(io.cwd, dir), {
-          exclude: flags.exclude,
-          gitignore: flags.gitignore,
-          name: flags.name,
-          version: flags.version,
-          hashCacheDir: cacheDir,
-          onProgress: progress.update,
-          onIssue: (i) => {
-            progress.clear();
-            log.issue(i);
-          },
-        });
+        scanned = await scanning;
       } finally {
         progress.done();
       }
+      const { buildBom, serializeBom, validateBomText, enrich } = await stages;
       const offline = flags.offline === true || isTruthy(io.env['HF_HUB_OFFLINE']);
       const enriched = await enrich(scanned, {
         offline,
@@ -151,6 +153,16 @@ export function registerScan(program: Command, io: CliIo, log: Logger, setExit: 
       }
       setExit(EXIT.OK);
     });
+}
+
+async function loadOutputStages() {
+  const [build, serialize, validate, enrichMod] = await Promise.all([
+    import('../bom/build.js'),
+    import('../bom/serialize.js'),
+    import('../bom/validate.js'),
+    import('../enrich/index.js'),
+  ]);
+  return { buildBom: build.buildBom, serializeBom: serialize.serializeBom, validateBomText: validate.validateBomText, enrich: enrichMod.enrich };
 }
 
 /**

@@ -81,7 +81,16 @@ export interface HashOptions {
   readonly mainThreadMaxBytes?: number;
   /** The worker pool to use; default one shared per process. */
   readonly pool?: HashWorkerPool;
+  /**
+   * Shared by several calls in one run (scan hashes weight files as soon as
+   * the walk finds them, and everything else later): a file one call has
+   * taken on is awaited by the others, never read twice.
+   */
+  readonly session?: HashSession;
 }
+
+/** Outcomes of files taken on by earlier calls, keyed by device + inode. */
+export type HashSession = Map<string, Promise<HashOutcome>>;
 
 const MAIN_THREAD_MAX = 1024 * 1024;
 /** Bytes of small files beyond which spreading them over the workers pays for starting the pool. */
@@ -94,6 +103,8 @@ const SMALL_CONCURRENCY = 4;
 
 /** One distinct file and the jobs that named it. */
 interface Unit {
+  /** Device + inode. */
+  readonly id: string;
   readonly realPath: string;
   readonly displayPath: string;
   readonly key: string;
@@ -111,38 +122,53 @@ type Resolved = { readonly ok: true; readonly realPath: string; readonly st: Big
 export async function hashFiles(jobs: readonly HashJob[], options: HashOptions = {}): Promise<HashOutcome[]> {
   const outcomes = new Array<HashOutcome>(jobs.length);
   const resolved = await mapLimit(jobs, STAT_CONCURRENCY, (job) => resolveJob(job.absPath));
-  const units = groupUnits(jobs, resolved, outcomes);
-  const cache = options.cacheDir === undefined || options.cacheDir === false ? undefined : new HashCache(options.cacheDir, { onWarning: options.onWarning });
-  await cache?.load(units.map((u) => u.realPath));
-
+  const allUnits = groupUnits(jobs, resolved, outcomes);
   const run = new Run(jobs.length, outcomes, options);
-  run.progress.filesDone = jobs.length - units.reduce((n, u) => n + u.indexes.length, 0);
-  const toHash: Unit[] = [];
-  for (const u of units) {
-    const hit = cache?.lookup(u.realPath, u.key);
-    if (hit === undefined) {
-      toHash.push(u);
-      run.progress.bytesTotal += u.size;
-      continue;
-    }
-    run.settle(u, { ok: true, sha256: hit, size: u.size, cached: true });
-    run.progress.filesCached += u.indexes.length;
-  }
-  run.emit();
+  run.progress.filesDone = jobs.length - allUnits.reduce((n, u) => n + u.indexes.length, 0);
+  // Files another call of this session has taken on: wait for its outcome.
+  const session = options.session;
+  const elsewhere = allUnits.filter((u) => session?.has(u.id) === true);
+  const units = session === undefined ? allUnits : allUnits.filter((u) => !session.has(u.id));
+  const awaited = elsewhere.map(async (u) => {
+    run.settle(u, await (session?.get(u.id) as Promise<HashOutcome>));
+    run.emit();
+  });
+  if (session !== undefined) for (const u of units) session.set(u.id, new Promise((resolve) => run.onSettle.set(u, resolve)));
 
-  const cut = workerCut(toHash, options.mainThreadMaxBytes);
-  const limit = Math.max(1, Math.floor(options.concurrency ?? availableParallelism()));
-  // Largest first: the long files start early, so no core idles at the end on one big straggler.
-  const big = toHash.filter((u) => u.size >= cut).sort((a, b) => b.size - a.size);
-  const small = toHash.filter((u) => u.size < cut);
-  const store = (u: Unit, sha256: string): void => cache?.store(u.realPath, u.key, sha256);
-  await Promise.all([mapLimit(big, limit, (u) => run.hash(u, true, store)), mapLimit(small, SMALL_CONCURRENCY, (u) => run.hash(u, false, store))]);
-  await cache?.save();
+  let cache: HashCache | undefined;
+  const toHash: Unit[] = [];
+  try {
+    cache = options.cacheDir === undefined || options.cacheDir === false ? undefined : new HashCache(options.cacheDir, { onWarning: options.onWarning });
+    await cache?.load(units.map((u) => u.realPath));
+    for (const u of units) {
+      const hit = cache?.lookup(u.realPath, u.key);
+      if (hit === undefined) {
+        toHash.push(u);
+        run.progress.bytesTotal += u.size;
+        continue;
+      }
+      run.settle(u, { ok: true, sha256: hit, size: u.size, cached: true });
+      run.progress.filesCached += u.indexes.length;
+    }
+    run.emit();
+
+    const cut = workerCut(toHash, options.mainThreadMaxBytes);
+    const limit = Math.max(1, Math.floor(options.concurrency ?? availableParallelism()));
+    // Largest first: the long files start early, so no core idles at the end on one big straggler.
+    const big = toHash.filter((u) => u.size >= cut).sort((a, b) => b.size - a.size);
+    const small = toHash.filter((u) => u.size < cut);
+    const store = (u: Unit, sha256: string): void => cache?.store(u.realPath, u.key, sha256);
+    await Promise.all([mapLimit(big, limit, (u) => run.hash(u, true, store)), mapLimit(small, SMALL_CONCURRENCY, (u) => run.hash(u, false, store)), ...awaited]);
+    await cache?.save();
+  } finally {
+    // Whatever happened, no other call of the session may wait forever (a settled promise ignores this).
+    for (const resolve of run.onSettle.values()) resolve({ ok: false, code: 'ERROR', message: 'not hashed' });
+  }
   if (run.callbackError !== undefined) throw run.callbackError.error;
 
   options.onStats?.({
     jobs: jobs.length,
-    unique: units.length,
+    unique: allUnits.length,
     hashed: run.counts.onWorkers + run.counts.onMainThread,
     ...run.counts,
     failed: outcomes.filter((o) => !o.ok).length,
@@ -179,7 +205,11 @@ class Run {
     }
   }
 
+  /** Resolvers of this run's units that a session shares with other calls. */
+  readonly onSettle = new Map<Unit, (o: HashOutcome) => void>();
+
   settle(u: Unit, o: HashOutcome): void {
+    this.onSettle.get(u)?.(o);
     for (const i of u.indexes) this.outcomes[i] = o;
     this.progress.filesDone += u.indexes.length;
   }
@@ -254,6 +284,7 @@ function groupUnits(jobs: readonly HashJob[], resolved: readonly Resolved[], out
       return;
     }
     const unit: Unit = {
+      id,
       realPath: r.realPath,
       displayPath: jobs[i]?.absPath ?? r.realPath,
       key: statKey(r.st),
