@@ -17,7 +17,7 @@ import { hashFiles, type HashOptions, type HashOutcome, type HashProgress, type 
 import type { Asset, Inventory, Issue } from './types.js';
 
 export interface ScanOptions {
-  /** fast-glob patterns to leave out, relative to the root. */
+  /** Glob patterns to leave out, relative to the root (fast-glob `ignore` semantics; see discover/glob.ts). */
   readonly exclude?: readonly string[];
   /** Honour .gitignore files (default true). */
   readonly gitignore?: boolean;

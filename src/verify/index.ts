@@ -96,7 +96,7 @@ export interface VerifyResult {
 export interface VerifyOptions {
   /** Unexpected files also fail the check. */
   readonly strict?: boolean;
-  /** fast-glob patterns (relative to DIR) left out of the search for unexpected files. */
+  /** Glob patterns (relative to DIR; see discover/glob.ts) left out of the search for unexpected files. */
   readonly exclude?: readonly string[];
   /** Honour .gitignore in the search for unexpected files (default true); .mlbomignore always applies. */
   readonly gitignore?: boolean;
