@@ -9,6 +9,7 @@
  */
 import { readFile, realpath, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
+import { buildId } from './build-id.js';
 import { parse as parseToml } from 'smol-toml';
 import { classify, type Candidate } from './discover/classify.js';
 import type { WalkedFile } from './discover/walk.js';
@@ -16,6 +17,7 @@ import { chatTemplatePrompts } from './resolve/chat-templates.js';
 import { dataFileAssets } from './resolve/data-files.js';
 import { groupModels, type ScannedFile } from './resolve/group.js';
 import { mergeAssets, resolveLocalPath } from './resolve/merge.js';
+import { SourceResultCache } from './scanners/result-cache.js';
 import { runSourceScanners } from './scanners/run.js';
 import { huggingfacePurl } from './scanners/hf-model-dir/index.js';
 import { CLAIMED_FORMAT, FILE_SCANNERS, SOURCE_SCANNERS } from './scanners/registry.js';
@@ -34,8 +36,14 @@ export interface Parsed {
   readonly unreadable: ReadonlySet<string>;
 }
 
+export interface ParseOptions {
+  readonly absRoot: string;
+  /** Source-scanner results are cached in `<cacheDir>/sources/`; false or undefined for no cache. */
+  readonly cacheDir?: string | false;
+}
+
 /** Everything the scan finds in the walked files, with issues streamed to `report`. */
-export async function parseTree(files: readonly WalkedFile[], report: (issues: readonly Issue[]) => void): Promise<Parsed> {
+export async function parseTree(files: readonly WalkedFile[], report: (issues: readonly Issue[]) => void, options: ParseOptions): Promise<Parsed> {
   const classifyIssues: Issue[] = [];
   const candidates = await classify(files, FILE_SCANNERS, classifyIssues);
   report(classifyIssues);
@@ -45,7 +53,9 @@ export async function parseTree(files: readonly WalkedFile[], report: (issues: r
 
   const byPath = new Map(files.map((f) => [f.path, f]));
   const exists = pathExists(files);
-  const sources = await runSourceScanners(files, SOURCE_SCANNERS, exists);
+  const cache = await openSourceCache(options, report);
+  const sources = await runSourceScanners(files, SOURCE_SCANNERS, exists, { cache });
+  await cache?.save();
   report(sources.issues);
 
   const grouped = await groupModels({
@@ -70,8 +80,21 @@ export async function parseTree(files: readonly WalkedFile[], report: (issues: r
   return { assets: merged.assets, relationships: merged.relationships, unreadable };
 }
 
+/** The cache of source-scanner results, when there is a cache folder and the build has an id (build-id.ts). */
+async function openSourceCache(options: ParseOptions, report: (issues: readonly Issue[]) => void): Promise<SourceResultCache | undefined> {
+  const fingerprint = buildId();
+  if (options.cacheDir === undefined || options.cacheDir === false || fingerprint === undefined) return undefined;
+  return SourceResultCache.open({
+    dir: join(options.cacheDir, 'sources'),
+    rootRealPath: await realpath(options.absRoot).catch(() => options.absRoot),
+    fingerprint,
+    // The cache is not a scanned file: its warnings name the scan root.
+    onWarning: (message) => report([{ path: '.', scanner: 'source-cache', message }]),
+  });
+}
+
 /** A set of every file and folder path in the walk, for scanners that link relative paths. */
-function pathExists(files: readonly WalkedFile[]): (path: string) => boolean {
+export function pathExists(files: readonly WalkedFile[]): (path: string) => boolean {
   const all = new Set<string>(['.']);
   for (const f of files) {
     all.add(f.path);

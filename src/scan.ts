@@ -26,8 +26,12 @@ export interface ScanOptions {
   readonly version?: string;
   /** Called as each issue is found, e.g. to print warnings as they happen. */
   readonly onIssue?: (issue: Issue) => void;
-  /** Hash cache folder (digests live in `<dir>/hashes/`, shared with the registry cache dir); false or undefined for none. */
-  readonly hashCacheDir?: string | false;
+  /**
+   * Cache folder: file digests live in `<dir>/hashes/`, source-scanner
+   * results in `<dir>/sources/` (the CLI shares it with the registry cache);
+   * false or undefined for none.
+   */
+  readonly cacheDir?: string | false;
   /** Progress for a status line: files discovered, then bytes hashed of the total and the current file. */
   readonly onProgress?: (p: ScanProgress) => void;
 }
@@ -58,7 +62,7 @@ export async function scan(dir: string, options: ScanOptions = {}): Promise<Inve
   const hashing = new HashRun(options, filesDiscovered, hashIssues);
   const early = hashing.start(walked.files.filter((f) => looksLikeWeights(f.path)));
   const { parseTree, rootInfo } = await import('./parse.js');
-  const parsed = await parseTree(walked.files, report);
+  const parsed = await parseTree(walked.files, report, { absRoot, cacheDir: options.cacheDir });
   await early;
   await hashAssets(parsed.assets, walked.files, parsed.unreadable, hashing);
   report(hashIssues);
@@ -97,7 +101,7 @@ class HashRun {
     const onProgress = this.options.onProgress;
     const relOf = new Map(files.map((f) => [f.absPath, f.path]));
     const opts: HashOptions = {
-      cacheDir: this.options.hashCacheDir,
+      cacheDir: this.options.cacheDir,
       session: this.session,
       onProgress: onProgress === undefined ? undefined : (p) => {
         this.parts[part] = p;

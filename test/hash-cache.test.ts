@@ -102,8 +102,8 @@ describe('hash cache: hits', () => {
       await sleep(150);
       const hashes = (inv: Awaited<ReturnType<typeof scan>>): string[] => inv.assets.flatMap((a) => a.files.map((f) => `${f.path} ${f.sha256 ?? '-'}`)).sort();
       const events: ScanProgress[] = [];
-      const cold = await scan(root, { hashCacheDir: cacheDir });
-      const warm = await scan(root, { hashCacheDir: cacheDir, onProgress: (p) => events.push(p) });
+      const cold = await scan(root, { cacheDir });
+      const warm = await scan(root, { cacheDir, onProgress: (p) => events.push(p) });
       assert.deepEqual(hashes(warm), hashes(cold));
       assert.ok(hashes(cold).every((h) => !h.endsWith(' -')));
       const last = events.at(-1);

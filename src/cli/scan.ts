@@ -79,7 +79,7 @@ export function registerScan(program: Command, io: CliIo, log: Logger, setExit: 
         gitignore: flags.gitignore,
         name: flags.name,
         version: flags.version,
-        hashCacheDir: cacheDir,
+        cacheDir,
         onProgress: progress.update,
         onIssue: (i) => {
           progress.clear();

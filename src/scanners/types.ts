@@ -45,14 +45,20 @@ export const SNIFF_BYTES = 64;
 export interface SourceScanner {
   /** The folder name; also the `scanner` of its assets and issues. */
   readonly name: string;
-  /** Does this scanner want the file at this root-relative POSIX path? Pure and cheap. */
+  /**
+   * Does this scanner want the file at this root-relative POSIX path? Pure
+   * and cheap: it may depend on the path only (the source result cache
+   * reuses its answer).
+   */
   claims(path: string): boolean;
   /** Largest file it reads; bigger files are passed over with an issue (default 4 MiB). */
   readonly maxBytes?: number;
   /**
    * Find assets in the file's text. Never throws: bad input yields what
    * could be read plus issues. `ctx.exists` tells whether a root-relative
-   * path exists in the scanned tree (for linking relative paths).
+   * path exists in the scanned tree (for linking relative paths). The
+   * result may depend only on the path, the text and `ctx.exists` answers:
+   * the source result cache (result-cache.ts) replays it when those match.
    */
   scan(text: string, ctx: SourceScanContext): SourceScan | Promise<SourceScan>;
 }

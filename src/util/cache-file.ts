@@ -1,0 +1,81 @@
+/**
+ * What mlbom's on-disk caches share: the stat key that says a file is the
+ * same version we saw before, the "racily clean" rule that says when that
+ * key cannot be trusted yet, and whole-file writes that readers never see
+ * half done.
+ */
+import { randomBytes } from 'node:crypto';
+import type { BigIntStats } from 'node:fs';
+import { readdir, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+/** Temp files older than this were left by a killed writer. */
+export const STALE_TMP_MS = 10 * 60 * 1000;
+
+/**
+ * `dev:ino:size:mtimeNs:ctimeNs`. ctime cannot be set from user space, so
+ * an edit that restores mtime (utimes, `touch -r`) still changes the key; a
+ * file replaced by rename has another inode. Callers pair it with the path:
+ * inode numbers are reused after a delete.
+ */
+export function statKey(s: BigIntStats): string {
+  return `${s.dev}:${s.ino}:${s.size}:${s.mtimeNs}:${s.ctimeNs}`;
+}
+
+export const STAT_KEY_RE = /^\d+:\d+:\d+:\d+:\d+$/;
+
+/**
+ * A file whose ctime is within one timestamp tick of our stat may be
+ * written again within that same tick, keeping every field of its key: what
+ * we learned from it must not be cached (git's "racily clean" index
+ * entries). Whole-second ctimes mean a coarse filesystem (ext3, FAT, some
+ * network mounts); sub-second ones tick at most every 10 ms on Linux.
+ * `statAtMs` must be taken before the stat (an earlier time is safe too).
+ */
+export function changedWithinTick(st: BigIntStats, statAtMs: number): boolean {
+  const windowMs = st.ctimeNs % 1_000_000_000n === 0n ? 3000 : 100;
+  return statAtMs - Number(st.ctimeNs / 1_000_000n) < windowMs;
+}
+
+/**
+ * Write `text` to a temp file beside `file`, then rename it over: a
+ * concurrent reader sees the old file or the new one, never half of one.
+ * @throws the fs error; the temp file is removed first.
+ */
+export async function writeFileAtomic(file: string, text: string, mode = 0o600): Promise<void> {
+  const tmp = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+  try {
+    await writeFile(tmp, text, { mode });
+    await rename(tmp, file);
+  } catch (err) {
+    await unlink(tmp).catch(() => undefined);
+    throw err;
+  }
+}
+
+/** Remove `*.tmp` files in `dir` left by writers killed between write and rename. Never throws. */
+export async function sweepStaleTemp(dir: string, maxAgeMs = STALE_TMP_MS): Promise<void> {
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch {
+    return;
+  }
+  const old = Date.now() - maxAgeMs;
+  await Promise.all(
+    names
+      .filter((n) => n.endsWith('.tmp'))
+      .map(async (n) => {
+        const f = join(dir, n);
+        try {
+          if ((await stat(f)).mtimeMs < old) await unlink(f);
+        } catch {
+          // Another run removed or renamed it first.
+        }
+      }),
+  );
+}
+
+export function errCode(err: unknown): string {
+  return (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+}
