@@ -24,19 +24,17 @@
  * `maxEntriesPerShard` entries, least recently used evicted first, and drops
  * entries unused for `maxAgeDays`. Any I/O failure is a miss, never an error.
  */
-import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, stat } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
+import { errCode, STAT_KEY_RE, sweepStaleTemp, writeFileAtomic } from '../util/cache-file.js';
 
 const LAYOUT = 'v1';
 /** A shard larger than this is not ours (or is damaged): ignore and rewrite it. */
 const MAX_SHARD_BYTES = 8 * 1024 * 1024;
 /** Refresh an entry's last-used time at most this often, so warm runs do not rewrite shards. */
 const TOUCH_AFTER_S = 24 * 3600;
-/** Temp files older than this were left by a killed writer. */
-const STALE_TMP_MS = 10 * 60 * 1000;
 
-const KEY_RE = /^\d+:\d+:\d+:\d+:\d+$/;
 const SHA_RE = /^[0-9a-f]{64}$/;
 
 export interface HashCacheOptions {
@@ -123,7 +121,7 @@ export class HashCache {
 
   store(realPath: string, key: string, sha256: string): void {
     const shard = this.shards.get(shardId(realPath));
-    if (shard === undefined || !KEY_RE.test(key) || !SHA_RE.test(sha256)) return;
+    if (shard === undefined || !STAT_KEY_RE.test(key) || !SHA_RE.test(sha256)) return;
     const e: Entry = { p: realPath, k: key, h: sha256, t: this.now() };
     shard.entries.set(realPath, e);
     shard.updates.set(realPath, e);
@@ -141,7 +139,7 @@ export class HashCache {
       this.warnOnce('io', `hash cache: cannot create ${this.dir} (${errCode(err)}); hashes will not be reused`);
       return;
     }
-    await this.sweepTemp();
+    await sweepStaleTemp(this.dir);
     await Promise.all(dirty.map((s) => this.writeShard(s)));
   }
 
@@ -155,15 +153,12 @@ export class HashCache {
       .sort((a, b) => b.t - a.t || (a.p < b.p ? -1 : a.p > b.p ? 1 : 0))
       .slice(0, this.maxEntries);
     const text = kept.map((e) => JSON.stringify({ p: e.p, k: e.k, h: e.h, t: e.t })).join('\n') + (kept.length > 0 ? '\n' : '');
-    const tmp = `${shard.file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
     try {
-      await writeFile(tmp, text, { mode: 0o600 });
-      await rename(tmp, shard.file);
+      await writeFileAtomic(shard.file, text);
       shard.dirty = false;
       shard.updates.clear();
       this.stats.shardsWritten++;
     } catch (err) {
-      await unlink(tmp).catch(() => undefined);
       this.warnOnce('io', `hash cache: cannot write ${shard.file} (${errCode(err)}); hashes will not be reused`);
     }
   }
@@ -202,28 +197,6 @@ export class HashCache {
     this.warnOnce('corrupt', `hash cache: ignored corrupt entries in ${file}; it will be rewritten`);
   }
 
-  private async sweepTemp(): Promise<void> {
-    let names: string[];
-    try {
-      names = await readdir(this.dir);
-    } catch {
-      return;
-    }
-    const old = Date.now() - STALE_TMP_MS;
-    await Promise.all(
-      names
-        .filter((n) => n.endsWith('.tmp'))
-        .map(async (n) => {
-          const f = join(this.dir, n);
-          try {
-            if ((await stat(f)).mtimeMs < old) await unlink(f);
-          } catch {
-            // Another run removed or renamed it first.
-          }
-        }),
-    );
-  }
-
   private warnOnce(kind: string, message: string): void {
     if (this.warned.has(kind)) return;
     this.warned.add(kind);
@@ -245,12 +218,9 @@ function parseEntry(line: string): Entry | undefined {
   if (typeof v !== 'object' || v === null) return undefined;
   const { p, k, h, t } = v as Record<string, unknown>;
   if (typeof p !== 'string' || !isAbsolute(p)) return undefined;
-  if (typeof k !== 'string' || !KEY_RE.test(k)) return undefined;
+  if (typeof k !== 'string' || !STAT_KEY_RE.test(k)) return undefined;
   if (typeof h !== 'string' || !SHA_RE.test(h)) return undefined;
   if (typeof t !== 'number' || !Number.isSafeInteger(t) || t < 0) return undefined;
   return { p, k, h, t };
 }
 
-function errCode(err: unknown): string {
-  return (err as NodeJS.ErrnoException).code ?? (err as Error).message;
-}

@@ -5,8 +5,9 @@
  * instead of taking turns as in `openssl dgst`. Memory is two chunks per file.
  */
 import { createHash } from 'node:crypto';
-import { constants, type BigIntStats } from 'node:fs';
+import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
+import { statKey } from '../util/cache-file.js';
 
 /** Default read size, chosen by measurement (README.md beside this file). */
 export const DEFAULT_CHUNK = 8 * 1024 * 1024;
@@ -43,10 +44,7 @@ export function fileError(code: string, message: string): NodeJS.ErrnoException 
   return Object.assign(new Error(message), { code });
 }
 
-/** Everything that changes when a file's content may have changed: device, inode, size, mtime and ctime in ns. */
-export function statKey(s: BigIntStats): string {
-  return `${s.dev}:${s.ino}:${s.size}:${s.mtimeNs}:${s.ctimeNs}`;
-}
+export { statKey };
 
 /**
  * SHA-256 of one file in bounded memory.

@@ -13,6 +13,7 @@
 import type { BigIntStats } from 'node:fs';
 import { realpath, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
+import { changedWithinTick } from '../util/cache-file.js';
 import { mapLimit } from '../util/pool.js';
 import { HashCache, type HashCacheStats } from './cache.js';
 import { DEFAULT_CHUNK, digestFile, statKey, type DigestResult } from './digest.js';
@@ -289,7 +290,7 @@ function groupUnits(jobs: readonly HashJob[], resolved: readonly Resolved[], out
       displayPath: jobs[i]?.absPath ?? r.realPath,
       key: statKey(r.st),
       size: Number(r.st.size),
-      cacheable: !isRacy(r.st, r.at),
+      cacheable: !changedWithinTick(r.st, r.at),
       indexes: [i],
     };
     byId.set(id, unit);
@@ -297,18 +298,6 @@ function groupUnits(jobs: readonly HashJob[], resolved: readonly Resolved[], out
     units.push(unit);
   });
   return units;
-}
-
-/**
- * A file whose ctime is within one timestamp tick of our stat may be written
- * again within that same tick, keeping every field of its key: its digest is
- * not cached (it is hashed again next run), as git does with "racily clean"
- * index entries. Whole-second ctimes mean a coarse filesystem (ext3, FAT,
- * some network mounts); sub-second ones tick at most every 10 ms on Linux.
- */
-function isRacy(st: BigIntStats, statAtMs: number): boolean {
-  const windowMs = st.ctimeNs % 1_000_000_000n === 0n ? 3000 : 100;
-  return statAtMs - Number(st.ctimeNs / 1_000_000n) < windowMs;
 }
 
 type UnitResult = (DigestResult & { readonly ok: true } | { readonly ok: false; readonly code: string; readonly message: string }) & { readonly where: 'worker' | 'main' };
