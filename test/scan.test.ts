@@ -119,3 +119,28 @@ describe('scan: one component per model, for every format', () => {
     });
   });
 });
+
+describe('scan: model folders', () => {
+  it('a root README with model-card keys does not make the whole repository a model because weights sit further down', async () => {
+    await withTempDir(async (root) => {
+      await writeFile(join(root, 'README.md'), '---\nlicense: mit\ntags: [demo]\n---\n# An app\n');
+      await mkdir(join(root, 'models', 'small'), { recursive: true });
+      await cp(fixturePath('scanners', 'safetensors', 'tiny.safetensors'), join(root, 'models', 'small', 'tiny.safetensors'));
+      await mkdir(join(root, 'src'));
+      await writeFile(join(root, 'src', 'app.py'), 'print("hi")\n');
+      const inv = await scan(root);
+      const models = inv.assets.filter((a) => a.kind === 'model').map((a) => a.id);
+      assert.deepEqual(models, ['model:models/small/tiny.safetensors']);
+    });
+  });
+
+  it('a README with model-card keys beside weights is a model folder', async () => {
+    await withTempDir(async (root) => {
+      await mkdir(join(root, 'm'));
+      await writeFile(join(root, 'm', 'README.md'), '---\nlicense: mit\ntags: [demo]\n---\n# A model\n');
+      await cp(fixturePath('scanners', 'safetensors', 'tiny.safetensors'), join(root, 'm', 'tiny.safetensors'));
+      const inv = await scan(root);
+      assert.deepEqual(inv.assets.filter((a) => a.kind === 'model').map((a) => a.id), ['model:m']);
+    });
+  });
+});

@@ -180,10 +180,11 @@ async function folderModels(input: GroupInput, index: PathIndex, scanned: Map<st
   const hfDirs = sortedUnique(paths.filter((p) => HF_MARKERS.has(baseOf(p).toLowerCase())).map(dirOf));
   for (const dir of hfDirs) {
     const files = index.under(dir);
-    const hasWeights = files.some((p) => scanned.has(p));
     const markers = files.filter((p) => dirOf(p) === dir && baseOf(p).toLowerCase() !== 'readme.md' && HF_MARKERS.has(baseOf(p).toLowerCase()));
-    // A README alone makes a model folder only when weights sit beside it.
-    if (markers.length === 0 && !hasWeights) continue;
+    // A README alone makes a model folder only when weights sit beside it, not
+    // anywhere below (a repository's root README over a models/ folder).
+    if (markers.length === 0 && !files.some((p) => dirOf(p) === dir && scanned.has(p))) continue;
+    const hasWeights = files.some((p) => scanned.has(p));
     const hf = await scanHfModelDir({ dir, files, readText: input.readText });
     if (hf.isModelDir) out.push({ dir, kind: 'hf', hf, issues: hf.issues });
     // A broken config.json beside weights is worth a warning; in an app folder it is not ours.

@@ -58,7 +58,7 @@ export interface HfDirScan {
   isModelDir: boolean;
   model: ModelFacts;
   props: Props;
-  /** Role of each file in `files`. */
+  /** Role of each file in `files` (empty when not a model folder). */
   roles: Record<string, FileRole>;
   chatTemplate?: EmbeddedTemplate;
   /** Set when the folder is a Hub cache snapshot: .../models--org--name/snapshots/<40-hex>/ */
@@ -71,10 +71,10 @@ type JsonRead = { kind: 'absent' } | { kind: 'ok'; value: unknown } | { kind: 'b
 export async function scanHfModelDir(input: HfDirInput): Promise<HfDirScan> {
   const issues: Issue[] = [];
   const prefix = input.dir === '' || input.dir === '.' ? '' : `${input.dir.replace(/\/+$/, '')}/`;
-  const roles: Record<string, FileRole> = {};
-  for (const file of input.files) roles[file] = fileRole(file);
   const top = topLevelFiles(input.files, prefix);
-  const hasWeights = Object.values(roles).includes('weights');
+  // Lazily: a folder that is not a model (an app folder with a config.json) may hold thousands of files.
+  let weights: boolean | undefined;
+  const hasWeights = (): boolean => (weights ??= input.files.some((f) => fileRole(f) === 'weights'));
 
   const readJson = async (name: string): Promise<JsonRead> => {
     const path = top.get(name);
@@ -104,11 +104,13 @@ export async function scanHfModelDir(input: HfDirInput): Promise<HfDirScan> {
   const card = cardPath === undefined ? undefined : await readCard(input, cardPath, issues);
   const cardIsModelCard = card?.data !== undefined && hasModelCardKeys(card.data);
   // A config.json we could not parse still marks the HF layout when weights sit beside it.
-  const brokenConfigWithWeights = config.kind === 'bad' && hasWeights;
-  const isModelDir = facts.length > 0 || (cardIsModelCard && hasWeights) || brokenConfigWithWeights;
+  const brokenConfigWithWeights = config.kind === 'bad' && hasWeights();
+  const isModelDir = facts.length > 0 || (cardIsModelCard && hasWeights()) || brokenConfigWithWeights;
   const hubRef = parseHubCachePath(input.dir);
   const hub = hubRef === undefined ? undefined : { repoId: hubRef.repoId, revision: hubRef.revision, purl: huggingfacePurl(hubRef.repoId, hubRef.revision, hubRef.kind) };
-  if (!isModelDir) return hub === undefined ? { isModelDir, model: {}, props: {}, roles, issues: [] } : { isModelDir, model: {}, props: {}, roles, hub, issues: [] };
+  if (!isModelDir) return hub === undefined ? { isModelDir, model: {}, props: {}, roles: {}, issues: [] } : { isModelDir, model: {}, props: {}, roles: {}, hub, issues: [] };
+  const roles: Record<string, FileRole> = {};
+  for (const file of input.files) roles[file] = fileRole(file);
 
   const fromCard = card?.data === undefined ? undefined : cardFacts(card.data);
   const model = mergeModel(fromCard?.model ?? {}, facts.map((f) => f.model));
