@@ -144,3 +144,17 @@ describe('scan: model folders', () => {
     });
   });
 });
+
+describe('scan: source files of every size share one read buffer', () => {
+  it('reads a large file whole and a later short file without stale bytes from it', async () => {
+    await withTempDir(async (root) => {
+      // 300 KiB of code before the reference: past the buffer's first size, so it grows mid-read.
+      const filler = '# padding line for the read buffer test\n'.repeat(7700);
+      await writeFile(join(root, 'a_big.py'), `${filler}m = AutoModel.from_pretrained("org-a/big-model")\n`);
+      await writeFile(join(root, 'b_small.py'), 'm = AutoModel.from_pretrained("org-b/small")\n');
+      const inv = await scan(root);
+      const refs = inv.assets.filter((a) => a.kind === 'model').map((a) => `${a.id} ${a.locations.map((l) => `${l.path}:${l.line ?? '?'}`).join(',')}`);
+      assert.deepEqual(refs, ['model:hf:org-a/big-model a_big.py:7701', 'model:hf:org-b/small b_small.py:1']);
+    });
+  });
+});

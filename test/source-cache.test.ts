@@ -427,13 +427,13 @@ describe('source cache: wired into scan()', () => {
       const cold = await scan(root, { cacheDir });
       assert.equal((await readdir(join(cacheDir, 'sources'))).filter((n) => n.endsWith('.mlsc')).length, 1);
 
-      // Count text reads of source files (run.ts reads them with readFileSync) during the next scans.
+      // Count opens of source files (run.ts reads them with openSync + readSync) during the next scans.
       const read: string[] = [];
-      const real = fs.readFileSync;
-      fs.readFileSync = ((p: fs.PathOrFileDescriptor, o?: unknown) => {
+      const real = fs.openSync;
+      fs.openSync = ((p: fs.PathLike, ...rest: unknown[]) => {
         if (typeof p === 'string' && /\.(py|ipynb|ts|js|prompty|txt|toml)$/.test(p) && p.startsWith(root)) read.push(p.slice(root.length + 1));
-        return (real as (p: fs.PathOrFileDescriptor, o?: unknown) => unknown)(p, o);
-      }) as typeof fs.readFileSync;
+        return (real as (p: fs.PathLike, ...r: unknown[]) => number)(p, ...rest);
+      }) as typeof fs.openSync;
       syncBuiltinESMExports();
       let warm;
       let uncached;
@@ -443,7 +443,7 @@ describe('source cache: wired into scan()', () => {
         readWarm = read.splice(0);
         uncached = await scan(root, {});
       } finally {
-        fs.readFileSync = real;
+        fs.openSync = real;
         syncBuiltinESMExports();
       }
       assert.deepEqual(readWarm, []);

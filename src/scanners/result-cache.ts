@@ -288,20 +288,38 @@ export class SourceResultCache {
     await this.evict();
   }
 
-  private serialize(): string {
+  /** The file's text in chunks of about 64 KiB (see writeFileAtomic). */
+  private *serialize(): Generator<string> {
     const cutoff = this.today - this.maxAgeDays;
     // Lines used by this run carry a day within TOUCH_AFTER_DAYS, so only unused ones age out.
-    let rows: Array<{ line: string; day: number }> = [];
+    const kept: number[] = [];
     for (const at of this.index.values()) {
       const f = fields(this.text, at);
-      if (f === undefined) continue;
-      const day = Number(this.text.slice(f.t2 + 1, f.t3));
-      if (day >= cutoff) rows.push({ line: this.text.slice(at, f.end), day });
+      if (f !== undefined && Number(this.text.slice(f.t2 + 1, f.t3)) >= cutoff) kept.push(at);
     }
-    for (const line of this.fresh.values()) rows.push({ line, day: this.today });
-    if (rows.length > MAX_ENTRIES) rows = rows.sort((a, b) => b.day - a.day).slice(0, MAX_ENTRIES);
+    // Over the cap, the fresh lines (used today) win, then the most recently used old ones.
+    const room = Math.max(0, MAX_ENTRIES - this.fresh.size);
+    const old = kept.length <= room ? kept : kept.sort((a, b) => this.dayAt(b) - this.dayAt(a)).slice(0, room);
+    const fresh = this.fresh.size <= MAX_ENTRIES ? [...this.fresh.values()] : [...this.fresh.values()].slice(0, MAX_ENTRIES);
     const header = JSON.stringify({ mlbom: MAGIC, layout: LAYOUT, root: this.root, fingerprint: this.fingerprint, scanners: this.scannerList ?? '', sets: this.sets });
-    return `${asciiOnly(header)}\n${rows.map((r) => `${r.line}\n`).join('')}end\t${rows.length}\n`;
+    let chunk = `${asciiOnly(header)}\n`;
+    const lines = function* (this: SourceResultCache): Generator<string> {
+      for (const at of old) yield this.text.slice(at, (fields(this.text, at) as Fields).end);
+      yield* fresh;
+    }.call(this);
+    for (const line of lines) {
+      chunk += `${line}\n`;
+      if (chunk.length >= 64 * 1024) {
+        yield chunk;
+        chunk = '';
+      }
+    }
+    yield `${chunk}end\t${old.length + fresh.length}\n`;
+  }
+
+  private dayAt(at: number): number {
+    const f = fields(this.text, at);
+    return f === undefined ? 0 : Number(this.text.slice(f.t2 + 1, f.t3));
   }
 
   private async load(): Promise<void> {

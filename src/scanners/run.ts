@@ -5,7 +5,7 @@
  * a file whose stat key, claimed scanners and exists() answers are as
  * stored is not read at all (see result-cache.ts).
  */
-import { readFileSync, statSync, type BigIntStats } from 'node:fs';
+import { closeSync, openSync, readSync, statSync, type BigIntStats } from 'node:fs';
 import type { WalkedFile } from '../discover/walk.js';
 import type { Asset, Issue, Relationship, SourceScan } from '../types.js';
 import { formatBytes } from '../util/binary.js';
@@ -135,7 +135,7 @@ async function scanFile(
   if (fits.length === 0) return { scan: out, cacheable: true };
   let text: string;
   try {
-    text = readFileSync(file.absPath, 'utf8');
+    text = readCapped(file.absPath, Math.max(...fits.map((s) => s.maxBytes ?? DEFAULT_TEXT_CAP)));
   } catch (err) {
     out.issues.push({ path: file.path, scanner: fits[0]?.name ?? 'discover', message: readError(err) });
     return { scan: out, cacheable: false };
@@ -188,6 +188,36 @@ class ExistsLog {
 
   queries(): ExistsQuery[] {
     return [...this.answers];
+  }
+}
+
+/**
+ * One read buffer for every source file. `readFileSync` allocated a buffer
+ * per file outside the JS heap; over 50k files the allocator's churn showed
+ * as tens of MB of peak RSS. Reading at most `cap` bytes also keeps a file
+ * that grew after its stat from being read whole.
+ */
+let shared = Buffer.allocUnsafe(0);
+
+function readCapped(absPath: string, cap: number): string {
+  const fd = openSync(absPath, 'r');
+  try {
+    let n = 0;
+    for (;;) {
+      if (n === shared.length) {
+        if (n >= cap) break;
+        const bigger = Buffer.allocUnsafe(Math.min(cap, Math.max(64 * 1024, shared.length * 2)));
+        shared.copy(bigger, 0, 0, n);
+        shared = bigger;
+      }
+      const got = readSync(fd, shared, n, Math.min(shared.length, cap) - n, n);
+      if (got === 0) break;
+      n += got;
+      if (n >= cap) break;
+    }
+    return shared.toString('utf8', 0, n);
+  } finally {
+    closeSync(fd);
   }
 }
 

@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { BigIntStats } from 'node:fs';
-import { readdir, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { open, readdir, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 /** Temp files older than this were left by a killed writer. */
@@ -38,14 +38,24 @@ export function changedWithinTick(st: BigIntStats, statAtMs: number): boolean {
 }
 
 /**
- * Write `text` to a temp file beside `file`, then rename it over: a
+ * Write `text` (a string, or chunks of it) to a temp file beside `file`, then rename it over: a
  * concurrent reader sees the old file or the new one, never half of one.
  * @throws the fs error; the temp file is removed first.
  */
-export async function writeFileAtomic(file: string, text: string, mode = 0o600): Promise<void> {
+export async function writeFileAtomic(file: string, text: string | Iterable<string>, mode = 0o600): Promise<void> {
   const tmp = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
   try {
-    await writeFile(tmp, text, { mode });
+    if (typeof text === 'string') {
+      await writeFile(tmp, text, { mode });
+    } else {
+      // Chunk by chunk: a large cache never exists as one string plus its encoded copy.
+      const handle = await open(tmp, 'w', mode);
+      try {
+        for (const chunk of text) await handle.write(chunk);
+      } finally {
+        await handle.close();
+      }
+    }
     await rename(tmp, file);
   } catch (err) {
     await unlink(tmp).catch(() => undefined);
