@@ -3,11 +3,12 @@
  * build` → `dist/src/build-id.json`) and read at run time. Caches of
  * derived results (the source-scanner result cache) key on it, so a result
  * computed by other code is never reused, even between two builds of the
- * same version. A build without the file (plain `tsc`) gets no fingerprint,
- * and those caches are off.
+ * same version. A build without the file, or with one older than a compiled
+ * module (plain `tsc` after a full build), gets no fingerprint, and those
+ * caches are off.
  */
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { compareCodePoints } from './util/sort.js';
@@ -15,8 +16,8 @@ import { compareCodePoints } from './util/sort.js';
 const FILE = 'build-id.json';
 const here = dirname(fileURLToPath(import.meta.url));
 
-/** Build time: hash every compiled module under `distSrc` (path and bytes) into `build-id.json`. */
-export function writeBuildId(distSrc: string = here): string {
+/** Compiled modules under `distSrc`, root-relative POSIX paths in code-point order. */
+function modules(distSrc: string): string[] {
   const files: string[] = [];
   const visit = (dir: string): void => {
     for (const d of readdirSync(dir, { withFileTypes: true })) {
@@ -26,24 +27,38 @@ export function writeBuildId(distSrc: string = here): string {
     }
   };
   visit(distSrc);
+  return files.sort(compareCodePoints);
+}
+
+/** Build time: hash every compiled module under `distSrc` (path and bytes) into `build-id.json`. */
+export function writeBuildId(distSrc: string = here): string {
   const h = createHash('sha256');
-  for (const f of files.sort(compareCodePoints)) h.update(`${f}\0`).update(readFileSync(join(distSrc, f))).update('\0');
+  for (const f of modules(distSrc)) h.update(`${f}\0`).update(readFileSync(join(distSrc, f))).update('\0');
   const id = h.digest('hex');
   writeFileSync(join(distSrc, FILE), `${JSON.stringify({ id })}\n`);
   return id;
 }
 
-let cached: string | null | undefined;
+/** Is the id file at least as new as every module (about 250 stats, a few ms)? */
+function fresh(distSrc: string): boolean {
+  const written = statSync(join(distSrc, FILE)).mtimeMs;
+  return modules(distSrc).every((f) => statSync(join(distSrc, f)).mtimeMs <= written);
+}
 
-/** Run time: the build's fingerprint plus the Node.js version, or undefined when the build wrote none. */
-export function buildId(): string | undefined {
-  if (cached === undefined) {
-    try {
-      const { id } = JSON.parse(readFileSync(join(here, FILE), 'utf8')) as { id?: unknown };
-      cached = typeof id === 'string' && /^[0-9a-f]{64}$/.test(id) ? `${id}:${process.version}` : null;
-    } catch {
-      cached = null;
-    }
+/** The fingerprint of the build in `distSrc` plus the Node.js version, or undefined when there is none or it is stale. */
+export function readBuildId(distSrc: string): string | undefined {
+  try {
+    const { id } = JSON.parse(readFileSync(join(distSrc, FILE), 'utf8')) as { id?: unknown };
+    return typeof id === 'string' && /^[0-9a-f]{64}$/.test(id) && fresh(distSrc) ? `${id}:${process.version}` : undefined;
+  } catch {
+    return undefined;
   }
-  return cached ?? undefined;
+}
+
+let cached: { id: string | undefined } | undefined;
+
+/** This build's fingerprint (see readBuildId), read once per process. */
+export function buildId(): string | undefined {
+  cached ??= { id: readBuildId(here) };
+  return cached.id;
 }
