@@ -95,12 +95,18 @@ async function openSourceCache(options: ParseOptions, report: (issues: readonly 
 
 /** A set of every file and folder path in the walk, for scanners that link relative paths. */
 export function pathExists(files: readonly WalkedFile[]): (path: string) => boolean {
-  const all = new Set<string>(['.']);
-  for (const f of files) {
-    all.add(f.path);
-    for (let i = f.path.indexOf('/'); i !== -1; i = f.path.indexOf('/', i + 1)) all.add(f.path.slice(0, i));
-  }
-  return (p) => all.has(p.replace(/^\.\//, '').replace(/\/+$/, ''));
+  // Built on the first question: a rescan answered from the source cache may ask none.
+  let all: Set<string> | undefined;
+  return (p) => {
+    if (all === undefined) {
+      all = new Set<string>(['.']);
+      for (const f of files) {
+        all.add(f.path);
+        for (let i = f.path.indexOf('/'); i !== -1; i = f.path.indexOf('/', i + 1)) all.add(f.path.slice(0, i));
+      }
+    }
+    return all.has(p.replace(/^\.\//, '').replace(/\/+$/, ''));
+  };
 }
 
 /** Data files that code or config names by path; they are datasets wherever they sit. */

@@ -132,7 +132,9 @@ class HashRun {
 
 /** Hash every file of every asset in one engine call (the early batch's files are awaited, not re-read). */
 async function hashAssets(assets: readonly Asset[], walked: readonly WalkedFile[], skip: ReadonlySet<string>, hashing: HashRun): Promise<void> {
-  const byPath = new Map(walked.map((f) => [f.path, f]));
+  const wanted = new Set(assets.flatMap((a) => a.files.map((f) => f.path)));
+  // Only the asset files: a map of every walked path would be 50k entries on a large tree.
+  const byPath = new Map(walked.filter((f) => wanted.has(f.path)).map((f) => [f.path, f]));
   const files = assets.flatMap((a) => a.files).filter((f) => !skip.has(f.path) && byPath.has(f.path));
   const outcomes = await hashing.start(files.map((f) => byPath.get(f.path) as WalkedFile));
   outcomes.forEach((o, i) => {

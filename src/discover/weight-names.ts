@@ -27,10 +27,15 @@ const SUFFIXES: readonly string[] = [
   'saved_model.pb',
 ];
 
-/** Is this root-relative path named like a weight file? */
+const EXTENSIONS = new Set(SUFFIXES.filter((s) => s.startsWith('.')));
+const NAMES = new Set(SUFFIXES.filter((s) => !s.startsWith('.')));
+
+/** Is this root-relative path named like a weight file? (Called for every walked file: a Set look-up, not a scan of the list.) */
 export function looksLikeWeights(path: string): boolean {
-  const name = path.slice(path.lastIndexOf('/') + 1).toLowerCase();
-  return SUFFIXES.some((s) => name.endsWith(s));
+  const dot = path.lastIndexOf('.');
+  if (dot === -1 || dot < path.lastIndexOf('/')) return false;
+  if (EXTENSIONS.has(path.slice(dot).toLowerCase())) return true;
+  return NAMES.size > 0 && NAMES.has(path.slice(path.lastIndexOf('/') + 1).toLowerCase());
 }
 
 export const WEIGHT_SUFFIXES = SUFFIXES;
