@@ -25,9 +25,9 @@
  * entries unused for `maxAgeDays`. Any I/O failure is a miss, never an error.
  */
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
-import { errCode, STAT_KEY_RE, sweepStaleTemp, writeFileAtomic } from '../util/cache-file.js';
+import { errCode, prepareCacheDir, STAT_KEY_RE, writeFileAtomic } from '../util/cache-file.js';
 
 const LAYOUT = 'v1';
 /** A shard larger than this is not ours (or is damaged): ignore and rewrite it. */
@@ -133,13 +133,11 @@ export class HashCache {
   async save(): Promise<void> {
     const dirty = [...this.shards.values()].filter((s) => s.dirty);
     if (dirty.length === 0) return;
-    try {
-      await mkdir(this.dir, { recursive: true, mode: 0o700 });
-    } catch (err) {
-      this.warnOnce('io', `hash cache: cannot create ${this.dir} (${errCode(err)}); hashes will not be reused`);
+    const failed = await prepareCacheDir(this.dir);
+    if (failed !== undefined) {
+      this.warnOnce('io', `hash cache: cannot create ${this.dir} (${failed}); hashes will not be reused`);
       return;
     }
-    await sweepStaleTemp(this.dir);
     await Promise.all(dirty.map((s) => this.writeShard(s)));
   }
 

@@ -51,10 +51,10 @@
 import { isAscii } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import type { BigIntStats } from 'node:fs';
-import { mkdir, readdir, readFile, stat, unlink, utimes } from 'node:fs/promises';
+import { readdir, readFile, stat, unlink, utimes } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SourceScan } from '../types.js';
-import { changedWithinTick, errCode, statKey, sweepStaleTemp, writeFileAtomic } from '../util/cache-file.js';
+import { changedWithinTick, errCode, prepareCacheDir, statKey, writeFileAtomic } from '../util/cache-file.js';
 
 const MAGIC = 'source-cache';
 const LAYOUT = 1;
@@ -269,13 +269,11 @@ export class SourceResultCache {
       await this.touch();
       return;
     }
-    try {
-      await mkdir(this.dir, { recursive: true, mode: 0o700 });
-    } catch (err) {
-      this.warnOnce('io', `source cache: cannot create ${this.dir} (${errCode(err)}); results will not be reused`);
+    const failed = await prepareCacheDir(this.dir);
+    if (failed !== undefined) {
+      this.warnOnce('io', `source cache: cannot create ${this.dir} (${failed}); results will not be reused`);
       return;
     }
-    await sweepStaleTemp(this.dir);
     try {
       await writeFileAtomic(this.file, this.serialize());
       this.dirty = false;

@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { BigIntStats } from 'node:fs';
-import { open, readdir, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 /** Temp files older than this were left by a killed writer. */
@@ -61,6 +61,21 @@ export async function writeFileAtomic(file: string, text: string | Iterable<stri
     await unlink(tmp).catch(() => undefined);
     throw err;
   }
+}
+
+/**
+ * Make a cache folder ready for writing: create it (owner-only) and sweep
+ * temp files killed writers left. Never throws: the error code when it
+ * cannot be created, else undefined.
+ */
+export async function prepareCacheDir(dir: string): Promise<string | undefined> {
+  try {
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+  } catch (err) {
+    return errCode(err);
+  }
+  await sweepStaleTemp(dir);
+  return undefined;
 }
 
 /** Remove `*.tmp` files in `dir` left by writers killed between write and rename. Never throws. */
