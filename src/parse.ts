@@ -40,6 +40,8 @@ export interface ParseOptions {
   readonly absRoot: string;
   /** Source-scanner results are cached in `<cacheDir>/sources/`; false or undefined for no cache. */
   readonly cacheDir?: string | false;
+  /** Source files done of those claimed, as runSourceScanners goes. */
+  readonly onProgress?: (done: number, total: number, path: string) => void;
 }
 
 /** Everything the scan finds in the walked files, with issues streamed to `report`. */
@@ -54,7 +56,7 @@ export async function parseTree(files: readonly WalkedFile[], report: (issues: r
   const byPath = new Map(files.map((f) => [f.path, f]));
   const exists = pathExists(files);
   const cache = await openSourceCache(options, report);
-  const sources = await runSourceScanners(files, SOURCE_SCANNERS, exists, { cache });
+  const sources = await runSourceScanners(files, SOURCE_SCANNERS, exists, { cache, onProgress: options.onProgress });
   await cache?.save();
   report(sources.issues);
 

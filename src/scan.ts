@@ -62,7 +62,16 @@ export async function scan(dir: string, options: ScanOptions = {}): Promise<Inve
   const hashing = new HashRun(options, filesDiscovered, hashIssues);
   const early = hashing.start(walked.files.filter((f) => looksLikeWeights(f.path)));
   const { parseTree, rootInfo } = await import('./parse.js');
-  const parsed = await parseTree(walked.files, report, { absRoot, cacheDir: options.cacheDir });
+  const onProgress = options.onProgress;
+  const parsed = await parseTree(walked.files, report, {
+    absRoot,
+    cacheDir: options.cacheDir,
+    onProgress: onProgress === undefined ? undefined : (done, total, path) => {
+      hashing.parsing = { filesScanned: done, filesToScan: total, currentPath: path === '' ? undefined : path };
+      onProgress({ phase: 'parse', filesDiscovered, ...hashing.parsing, hash: hashing.current() });
+    },
+  });
+  hashing.parsing = undefined;
   await early;
   await hashAssets(parsed.assets, walked.files, parsed.unreadable, hashing);
   report(hashIssues);
@@ -88,6 +97,8 @@ async function assertDirectory(absRoot: string): Promise<void> {
 class HashRun {
   readonly session: HashSession = new Map();
   private readonly parts: HashProgress[] = [];
+  /** Set while the parse stage runs: where it is. */
+  parsing: { filesScanned: number; filesToScan: number; currentPath?: string } | undefined;
 
   constructor(
     private readonly options: ScanOptions,
@@ -105,7 +116,10 @@ class HashRun {
       session: this.session,
       onProgress: onProgress === undefined ? undefined : (p) => {
         this.parts[part] = p;
-        onProgress({ ...this.total(), phase: 'hash', filesDiscovered: this.filesDiscovered, currentPath: p.currentPath === undefined ? undefined : relOf.get(p.currentPath) ?? p.currentPath });
+        const currentPath = p.currentPath === undefined ? undefined : relOf.get(p.currentPath) ?? p.currentPath;
+        // While the parse stage runs, weights hash alongside: one line shows both.
+        if (this.parsing !== undefined) onProgress({ phase: 'parse', filesDiscovered: this.filesDiscovered, ...this.parsing, hash: { ...this.total(), currentPath } });
+        else onProgress({ ...this.total(), phase: 'hash', filesDiscovered: this.filesDiscovered, currentPath });
       },
       // The cache is not a scanned file: its warnings name the scan root.
       onWarning: (message) => this.issues.push({ path: '.', scanner: 'hash', message }),
@@ -115,6 +129,11 @@ class HashRun {
 
   issue(i: Issue): void {
     this.issues.push(i);
+  }
+
+  /** Hashing so far, or undefined before any batch has reported. */
+  current(): HashProgress | undefined {
+    return this.parts.length === 0 || this.parts.every((p) => p.bytesTotal === 0 && p.filesDone === 0) ? undefined : this.total();
   }
 
   /** Bytes add up over the batches; the last batch names every file, so its file counts are the total. */

@@ -102,3 +102,19 @@ describe('createProgress', () => {
     assert.deepEqual(s.writes, ['\r\x1b[K2 files found', '\r\x1b[K', '\r\x1b[K2 files found', '\r\x1b[K']);
   });
 });
+
+describe('createProgress: the parse stage', () => {
+  it('shows source files scanned of those claimed, with weights hashing alongside, and the current file', () => {
+    const s = fakeStream(true, 160);
+    const r = createProgress(s, { enabled: true, now: () => 0 });
+    r.update({
+      phase: 'parse',
+      filesDiscovered: 53757,
+      filesScanned: 1200,
+      filesToScan: 48778,
+      currentPath: 'src/app/model.py',
+      hash: { filesDone: 0, filesTotal: 8, filesCached: 0, bytesDone: 512 * MiB, bytesTotal: 2048 * MiB },
+    });
+    assert.deepEqual(s.writes, ['\r\x1b[K53757 files found · scanning 1200/48778 files · hashing 25% of 2.0 GiB · src/app/model.py']);
+  });
+});

@@ -158,3 +158,26 @@ describe('scan: source files of every size share one read buffer', () => {
     });
   });
 });
+
+describe('scan: progress through the parse stage', () => {
+  it('reports source files scanned of those claimed, counting up to all of them, between discovery and hashing', async () => {
+    const events: string[] = [];
+    let last: { filesScanned: number; filesToScan: number } | undefined;
+    let monotonic = true;
+    await scan(fixturePath('demo-project'), {
+      onProgress: (p) => {
+        if (events.at(-1) !== p.phase) events.push(p.phase);
+        if (p.phase !== 'parse') return;
+        if (last !== undefined && p.filesScanned < last.filesScanned) monotonic = false;
+        last = p;
+      },
+    });
+    // Weights may start hashing (and report it) before the first source file is scanned.
+    assert.equal(events[0], 'discover');
+    assert.ok(events.includes('parse'), events.join(' '));
+    assert.equal(events.at(-1), 'hash');
+    assert.ok(last !== undefined && last.filesToScan > 5, 'the demo project has source files');
+    assert.equal(last.filesScanned, last.filesToScan);
+    assert.equal(monotonic, true);
+  });
+});

@@ -1,6 +1,7 @@
 /**
  * One self-updating status line on stderr while a scan runs: files found,
- * bytes hashed of the total, the current file and an ETA. Only on a
+ * source files scanned of those claimed (with weights hashing alongside),
+ * then bytes hashed of the total, the current file and an ETA. Only on a
  * terminal: a pipe or a CI log gets nothing, so captured stderr stays plain
  * warnings. Redraws are throttled (a worker reports every chunk, far more
  * often than anyone can read) and the line is erased at the end.
@@ -54,7 +55,8 @@ export function createProgress(stream: ProgressStream, options: ProgressOptions)
     update: (p) => {
       if (finished) return;
       const t = now();
-      if (p.phase === 'hash' && hashStart === undefined && p.bytesTotal > 0) hashStart = t;
+      const hashed = p.phase === 'hash' ? p : p.phase === 'parse' ? p.hash : undefined;
+      if (hashed !== undefined && hashStart === undefined && hashed.bytesTotal > 0) hashStart = t;
       if (t - lastDraw < interval) return;
       // A pseudo-terminal without a size (script, some CI runners) reports 0 columns.
       const columns = stream.columns !== undefined && stream.columns > 0 ? stream.columns : 80;
@@ -78,6 +80,11 @@ export function createProgress(stream: ProgressStream, options: ProgressOptions)
 function render(p: ScanProgress, elapsedMs: number): { parts: string[]; optional: string; path?: string } {
   const found = `${p.filesDiscovered} files found`;
   if (p.phase === 'discover') return { parts: [found], optional: '' };
+  if (p.phase === 'parse') {
+    const parts = [`scanning ${p.filesScanned}/${p.filesToScan} files`];
+    if (p.hash !== undefined && p.hash.bytesTotal > 0) parts.push(`hashing ${Math.floor((100 * p.hash.bytesDone) / p.hash.bytesTotal)}% of ${formatBytes(p.hash.bytesTotal)}`);
+    return { parts, optional: found, path: p.currentPath };
+  }
   const parts: string[] = [];
   if (p.bytesTotal > 0) {
     const pct = Math.floor((100 * p.bytesDone) / p.bytesTotal);

@@ -43,6 +43,8 @@ export interface HashProgress {
 /** What `scan` reports as it goes: the walk's file count, then hashing. */
 export type ScanProgress =
   | { readonly phase: 'discover'; readonly filesDiscovered: number }
+  /** Source files read and scanned (or answered from the cache) of those some scanner claims; `hash` while weights hash alongside. */
+  | { readonly phase: 'parse'; readonly filesDiscovered: number; readonly filesScanned: number; readonly filesToScan: number; readonly currentPath?: string; readonly hash?: HashProgress }
   | ({ readonly phase: 'hash'; readonly filesDiscovered: number } & HashProgress);
 
 export interface HashStats {

@@ -25,6 +25,8 @@ export interface SourceRun {
 export interface SourceRunOptions {
   /** Results of earlier runs to reuse, and to add this run's to (the caller saves it). */
   readonly cache?: SourceResultCache;
+  /** Claimed files done (scanned or answered from the cache) of all claimed, after each file read. */
+  readonly onProgress?: (done: number, total: number, path: string) => void;
 }
 
 export async function runSourceScanners(
@@ -79,8 +81,11 @@ export async function runSourceScanners(
     // Only what the scan needs is kept, not the stats object: 200k pending files would hold tens of MB of BigInts.
     if (hit === undefined) pending.push({ i, file, claim, size: Number(st.size), stamp: cache?.stamp(st, statAtMs) });
   }
+  let done = results.length - pending.length;
+  options.onProgress?.(done, results.length, '');
   await mapLimit(pending, 16, async (p) => {
     const r = await scanOne(p, exists, cache);
+    options.onProgress?.(++done, results.length, p.file.path);
     // Most files find nothing: share one empty result rather than keep 48k of them (50k-file tree).
     results[p.i] = r.assets.length + r.relationships.length + r.issues.length === 0 ? EMPTY : r;
   });
