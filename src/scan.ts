@@ -61,6 +61,8 @@ export async function scan(dir: string, options: ScanOptions = {}): Promise<Inve
   const hashIssues: Issue[] = [];
   const hashing = new HashRun(options, filesDiscovered, hashIssues);
   const early = hashing.start(walked.files.filter((f) => looksLikeWeights(f.path)));
+  // Awaited below; if the parse stage throws first, a rejection here (a throwing onProgress) must not go unhandled meanwhile.
+  early.catch(() => undefined);
   const { parseTree, rootInfo } = await import('./parse.js');
   const onProgress = options.onProgress;
   const parsed = await parseTree(walked.files, report, {
