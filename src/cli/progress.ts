@@ -27,6 +27,8 @@ export interface ProgressOptions {
 export interface ProgressReporter {
   /** Pass as `ScanOptions.onProgress`. */
   readonly update: (p: ScanProgress) => void;
+  /** False when nothing will be drawn (not a terminal, or quiet): callers can then skip reporting at all. */
+  readonly enabled: boolean;
   /** Erase the line before printing something else (a warning); the next update redraws it. */
   clear(): void;
   /** Erase the line for good. */
@@ -36,7 +38,7 @@ export interface ProgressReporter {
 const CLEAR_LINE = '\r\x1b[K';
 
 export function createProgress(stream: ProgressStream, options: ProgressOptions): ProgressReporter {
-  if (!options.enabled || stream.isTTY !== true) return { update: () => undefined, clear: () => undefined, done: () => undefined };
+  if (!options.enabled || stream.isTTY !== true) return { enabled: false, update: () => undefined, clear: () => undefined, done: () => undefined };
   const now = options.now ?? Date.now;
   const interval = options.intervalMs ?? 100;
   let shown = false;
@@ -52,6 +54,7 @@ export function createProgress(stream: ProgressStream, options: ProgressOptions)
     lastDraw = -Infinity;
   };
   return {
+    enabled: true,
     update: (p) => {
       if (finished) return;
       const t = now();

@@ -80,7 +80,8 @@ export function registerScan(program: Command, io: CliIo, log: Logger, setExit: 
         name: flags.name,
         version: flags.version,
         cacheDir,
-        onProgress: progress.update,
+        // Per-file reports cost a little on a large tree: only when a line will be drawn.
+        onProgress: progress.enabled ? progress.update : undefined,
         onIssue: (i) => {
           progress.clear();
           log.issue(i);
