@@ -8,13 +8,12 @@
  * weight-heavy repository the pool is then busy while this thread loads
  * the scanners and parses, instead of both waiting in turn.
  */
-import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { walk, type WalkedFile } from './discover/walk.js';
 import { looksLikeWeights } from './discover/weight-names.js';
-import { MlbomError } from './errors.js';
 import { hashFiles, type HashOptions, type HashOutcome, type HashProgress, type HashSession, type ScanProgress } from './hash/engine.js';
 import type { Asset, Inventory, Issue } from './types.js';
+import { assertDirectory } from './util/directory.js';
 
 export interface ScanOptions {
   /** Glob patterns to leave out, relative to the root (fast-glob `ignore` semantics; see discover/glob.ts). */
@@ -44,7 +43,7 @@ export type { ScanProgress };
  */
 export async function scan(dir: string, options: ScanOptions = {}): Promise<Inventory> {
   const absRoot = resolve(dir);
-  await assertDirectory(absRoot);
+  await assertDirectory(absRoot, 'scan');
   const issues: Issue[] = [];
   const report = (list: readonly Issue[]): void => {
     for (const i of list) {
@@ -79,16 +78,6 @@ export async function scan(dir: string, options: ScanOptions = {}): Promise<Inve
   report(hashIssues);
 
   return { root: await rootInfo(absRoot, options), assets: parsed.assets, relationships: parsed.relationships, issues };
-}
-
-async function assertDirectory(absRoot: string): Promise<void> {
-  let isDir = false;
-  try {
-    isDir = (await stat(absRoot)).isDirectory();
-  } catch (err) {
-    throw new MlbomError('INPUT', `cannot scan ${absRoot}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-  }
-  if (!isDir) throw new MlbomError('INPUT', `cannot scan ${absRoot}: not a directory`);
 }
 
 /**

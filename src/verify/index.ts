@@ -33,15 +33,15 @@
  * The check fails on modified, missing or unreadable files, and with
  * `strict` on unexpected ones too.
  */
-import { realpath, stat } from 'node:fs/promises';
+import { realpath } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { MlbomError } from '../errors.js';
 import { makeFinding } from '../findings/rules.js';
 import { hashFiles, type HashOutcome, type HashProgress } from '../hash/engine.js';
 import type { Finding, Issue } from '../types.js';
 import { compareCodePoints } from '../util/sort.js';
 import { bomFiles, componentLabel, safeRelativePath, type RecordedFile, type RecordingComponent, type SkippedEntry } from './entries.js';
 import { errnoReason, findUnexpected, locateAll, type Located } from './disk.js';
+import { assertDirectory } from '../util/directory.js';
 
 export { type RecordingComponent, type SkippedEntry } from './entries.js';
 export { renderVerify, renderVerifyJson, renderVerifyText, type VerifyFormat } from './render.js';
@@ -118,7 +118,7 @@ export interface VerifyOptions {
 export async function verify(bom: string | object, dir: string, options: VerifyOptions = {}): Promise<VerifyResult> {
   const recorded = bomFiles(bom, options.bomName ?? 'BOM');
   const absRoot = resolve(dir);
-  await assertDirectory(absRoot, dir);
+  await assertDirectory(absRoot, 'verify', dir);
   const rootReal = await realpath(absRoot);
   const issues: Issue[] = [];
   const report = (list: readonly Issue[]): void => {
@@ -163,16 +163,6 @@ export async function verify(bom: string | object, dir: string, options: VerifyO
     skipped: recorded.skipped,
     issues,
   };
-}
-
-async function assertDirectory(absRoot: string, shown: string): Promise<void> {
-  let isDir = false;
-  try {
-    isDir = (await stat(absRoot)).isDirectory();
-  } catch (err) {
-    throw new MlbomError('INPUT', `cannot verify ${shown}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-  }
-  if (!isDir) throw new MlbomError('INPUT', `cannot verify ${shown}: not a directory`);
 }
 
 /** One hashFiles call for every file found, so the engine can schedule (and cache) them as it likes. */
