@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { isAscii } from 'node:buffer';
 import fs from 'node:fs';
 import { writeFileSync } from 'node:fs';
@@ -450,6 +451,22 @@ describe('source cache: wired into scan()', () => {
       assert.ok(read.length > 5, `without a cache the scan reads the source files (read ${read.length})`);
       assert.equal(JSON.stringify(warm), JSON.stringify(cold));
       assert.equal(JSON.stringify(uncached), JSON.stringify(cold));
+    });
+  });
+});
+
+describe('runSourceScanners: a file replaced after the walk', () => {
+  it('gives an issue for a source path that is now a FIFO, instead of blocking on it, and scans the rest', { timeout: 10_000 }, async () => {
+    await withTempDir(async (root) => {
+      await writeFile(join(root, 'a.py'), 'm = AutoModel.from_pretrained("org/a")\n');
+      await writeFile(join(root, 'b.py'), 'x = 1\n');
+      const walked = (await walk(root)).files;
+      // Between the walk and the read, b.py becomes a FIFO (no writer: opening it to read would wait for ever).
+      await rm(join(root, 'b.py'));
+      execFileSync('mkfifo', [join(root, 'b.py')]);
+      const run = await runSourceScanners(walked, SOURCE_SCANNERS, pathExists(walked));
+      assert.deepEqual(run.issues.map((i) => `${i.path}: ${i.message}`), ['b.py: no longer a regular file; not scanned']);
+      assert.deepEqual(run.assets.map((a) => a.id), ['model:hf:org/a']);
     });
   });
 });

@@ -76,6 +76,11 @@ export async function runSourceScanners(
       results.push({ assets: [], relationships: [], issues: [{ path: file.path, scanner: claim.scanners[0]?.name ?? 'discover', message: readError(err) }] });
       continue;
     }
+    if (!st.isFile()) {
+      // The walk lists regular files only; this one was replaced since (a FIFO would block the read for ever).
+      results.push({ assets: [], relationships: [], issues: [{ path: file.path, scanner: claim.scanners[0]?.name ?? 'discover', message: 'no longer a regular file; not scanned' }] });
+      continue;
+    }
     const hit = cache?.lookup(file.path, st, claim.names, exists);
     results.push(hit ?? EMPTY);
     // Only what the scan needs is kept, not the stats object: 200k pending files would hold tens of MB of BigInts.
