@@ -69,6 +69,8 @@ interface StandaloneValidate {
 
 /** The build's generated validator, or undefined when the build did not make one (plain `tsc`). */
 function precompiledValidator(version: string): JsonCheck | undefined {
+  // The version becomes part of a module path: only the known ones.
+  if (!(VALIDATABLE_VERSIONS as readonly string[]).includes(version)) return undefined;
   let validate: StandaloneValidate;
   try {
     validate = require(`./validators/bom-${version}.cjs`) as StandaloneValidate;
