@@ -1,5 +1,14 @@
 #!/usr/bin/env node
-import { run } from '../dist/src/cli/index.js';
+import { statSync } from 'node:fs';
+
+// `npm run build` bundles the CLI into dist/cli/ (scripts/bundle.mjs): the
+// same code as dist/src/, loaded in a fraction of the start-up time. A bundle
+// older than tsc's output is from an earlier build, so it is not used.
+const bundle = new URL('../dist/cli/mlbom.js', import.meta.url);
+const compiled = new URL('../dist/src/cli/index.js', import.meta.url);
+// tsc is not incremental here: it rewrites every output, so index.js dates the last compile.
+const mtime = (url) => statSync(url, { throwIfNoEntry: false })?.mtimeMs ?? -1;
+const { run } = await import(mtime(bundle) >= mtime(compiled) ? bundle.href : compiled.href);
 
 // `mlbom scan | head` closes the pipe early: that is the reader's choice, not an error.
 for (const stream of [process.stdout, process.stderr]) {

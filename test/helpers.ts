@@ -22,6 +22,9 @@ export async function withTempDir<T>(fn: (dir: string) => Promise<T>): Promise<T
   }
 }
 
+/** The bundled CLI (a URL string, so tsc does not look for its types). */
+export const BUNDLE = new URL('../cli/mlbom.js', import.meta.url).href;
+
 let cacheHome: string | undefined;
 
 /** A cache home for this test process, removed when it exits. */
@@ -34,12 +37,16 @@ function testCacheHome(): string {
   return cacheHome;
 }
 
-/** Run the CLI in-process and capture what it writes. */
+/**
+ * Run the CLI in-process and capture what it writes. It runs the bundle in
+ * dist/cli/ that bin/mlbom.js runs (scripts/bundle.mjs), so every CLI test
+ * checks the shipped code; test/bundle.test.ts checks it against dist/src/.
+ */
 export async function runCli(
   argv: string[],
   opts: { env?: Record<string, string | undefined>; cwd?: string } = {},
 ): Promise<{ code: number; stdout: string; stderr: string }> {
-  const { run } = await import('../src/cli/index.js');
+  const { run } = (await import(BUNDLE)) as typeof import('../src/cli/index.js');
   let stdout = '';
   let stderr = '';
   const code = await run(argv, {

@@ -37,3 +37,12 @@ export const Serialize: Common = loadCommon();
 export function xmlSerializerClass(): typeof SerializeNs.XmlSerializer {
   return (require('@cyclonedx/cyclonedx-library/Serialize') as typeof SerializeNs).XmlSerializer;
 }
+
+/**
+ * Load the XML half ahead of `serializeBom(…, { format: 'xml' })`. Here the
+ * require above is synchronous, so this only loads it early; the bundled CLI
+ * (scripts/bundle.mjs) loads the XML chunk only through this call.
+ */
+export async function loadXmlSerializer(): Promise<void> {
+  xmlSerializerClass();
+}

@@ -49,6 +49,14 @@ export async function validateBomText(text: string, options: ValidateOptions = {
 
 type JsonCheck = (text: string) => Promise<unknown>;
 
+/**
+ * Load the JSON validator for a spec version now (the generated module is
+ * about 1 MB of code), so that a later validateBomText does not wait for it.
+ */
+export async function prepareJsonValidator(version: string): Promise<void> {
+  if ((VALIDATABLE_VERSIONS as readonly string[]).includes(version)) await jsonValidator(version, 'precompiled');
+}
+
 /** Compiling a schema takes a while; keep one validator per version and kind. */
 const jsonValidators = new Map<string, JsonCheck>();
 

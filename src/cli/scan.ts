@@ -88,7 +88,7 @@ export function registerScan(program: Command, io: CliIo, log: Logger, setExit: 
         },
       });
       // The output stages load while the scan runs (its hash workers are busy by then), not after it.
-      const stages = loadOutputStages();
+      const stages = loadOutputStages(flags);
       stages.catch(() => undefined); // awaited below; a scan error must not leave it unhandled
       try {
         scanned = await scanning;
@@ -156,13 +156,15 @@ export function registerScan(program: Command, io: CliIo, log: Logger, setExit: 
     });
 }
 
-async function loadOutputStages() {
+async function loadOutputStages(flags: ScanFlags) {
   const [build, serialize, validate, enrichMod] = await Promise.all([
     import('../bom/build.js'),
     import('../bom/serialize.js'),
     import('../bom/validate.js'),
     import('../enrich/index.js'),
   ]);
+  if (flags.format === 'xml') await serialize.loadXmlSerializer();
+  else if (flags.validate) await validate.prepareJsonValidator(flags.specVersion);
   return { buildBom: build.buildBom, serializeBom: serialize.serializeBom, validateBomText: validate.validateBomText, enrich: enrichMod.enrich };
 }
 

@@ -1,0 +1,139 @@
+/**
+ * Build step: bundle the compiled CLI (dist/src/cli/index.js) into a few
+ * files under dist/cli/, which bin/mlbom.js loads when they are current.
+ *
+ * Why: unbundled, every scan starts by resolving, reading and compiling
+ * about 400 modules, half a second of CPU on a 2-core runner before any
+ * work. That start-up competes with the hash workers for the same cores.
+ * One bundle with lazily loaded chunks (one per CLI command, the parse
+ * stage, the output stages, undici) does the same in a fraction of it.
+ *
+ * The bundle is built from tsc's output, not from src/, so it runs exactly
+ * the code the tests compile, and it changes nothing about how modules find
+ * their files: every `import.meta.url` is rewritten to the URL the module
+ * has in dist/src/, so templates, package.json, the precompiled validators,
+ * the hash worker and build-id.json are found where they always are.
+ */
+import { build } from 'esbuild';
+import { readFileSync } from 'node:fs';
+import { readFile, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname, join, relative, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const distSrc = join(root, 'dist', 'src');
+const outdir = join(root, 'dist', 'cli');
+
+const posix = (p) => p.split(sep).join('/');
+
+/** Every compiled module keeps its own URL, relative to the chunk it ends up in (all chunks sit in outdir). */
+const keepModuleUrls = {
+  name: 'keep-module-urls',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]dist[\\/]src[\\/].*\.js$/ }, async (args) => {
+      let contents = await readFile(args.path, 'utf8');
+      if (contents.includes('import.meta.url')) {
+        const rel = JSON.stringify(posix(relative(outdir, args.path)));
+        contents = contents.replaceAll('import.meta.url', `new URL(${rel}, import.meta.url).href`);
+      }
+      return { contents, loader: 'js' };
+    });
+  },
+};
+
+/**
+ * `bom/cdx-serialize.js` loads the library's Serialize halves through
+ * createRequire, which would load a second, unbundled copy of the library
+ * beside the bundled one, and the serializers check models with instanceof.
+ * In the bundle the same two halves come from the bundled copy: the common
+ * half at start-up, the XML half (xmlbuilder2, js-yaml: 0.7 MB of code) as a
+ * chunk of its own that only loadXmlSerializer() imports, so JSON output
+ * never even compiles it.
+ */
+const bundledSerialize = {
+  name: 'bundled-serialize',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]dist[\\/]src[\\/]bom[\\/]cdx-serialize\.js$/ }, () => {
+      const common = posix(join(root, 'node_modules', '@cyclonedx', 'cyclonedx-library', 'dist.node', 'serialize', 'index.common.js'));
+      return {
+        loader: 'js',
+        resolveDir: root,
+        contents: [
+          `import * as common from ${JSON.stringify(common)};`,
+          'export const Serialize = common;',
+          'let xml;',
+          "export async function loadXmlSerializer() { xml ??= (await import('@cyclonedx/cyclonedx-library/Serialize')).XmlSerializer; }",
+          "export function xmlSerializerClass() { if (xml === undefined) throw new Error('bundle: loadXmlSerializer() was not awaited before XML output'); return xml; }",
+        ].join('\n'),
+      };
+    });
+  },
+};
+
+/**
+ * `await import('undici')` of a CommonJS package gives named exports in
+ * Node (its loader reads them off the source) but only `default` from a
+ * split esbuild bundle. A lazily loaded package is therefore reached
+ * through a small module that re-exports module.exports' own keys, read at
+ * build time, so `undici.Agent` means the same thing bundled or not.
+ */
+const namedCommonJs = {
+  name: 'named-commonjs',
+  setup(b) {
+    const req = createRequire(join(root, 'package.json'));
+    b.onResolve({ filter: /^[^./]/ }, async (args) => {
+      if (args.kind !== 'dynamic-import' || args.pluginData === 'inner') return undefined;
+      const r = await b.resolve(args.path, { kind: 'import-statement', resolveDir: args.resolveDir, pluginData: 'inner' });
+      if (r.errors.length > 0 || r.external || !isCommonJs(r.path)) return undefined;
+      return { path: args.path, namespace: 'named-commonjs' };
+    });
+    b.onLoad({ filter: /.*/, namespace: 'named-commonjs' }, (args) => {
+      const keys = Object.keys(req(args.path)).filter((k) => /^[A-Za-z_$][\w$]*$/.test(k) && k !== 'default');
+      return {
+        loader: 'js',
+        resolveDir: root,
+        // require(), not `import m`: esbuild's interop would hand a module marked __esModule back without its exports as default.
+        contents: [`const m = require(${JSON.stringify(args.path)});`, 'export default m;', ...keys.map((k) => `export const ${k} = m.${k};`)].join('\n'),
+      };
+    });
+  },
+};
+
+/** A .cjs file, or a .js file whose package.json does not say "type": "module". */
+function isCommonJs(file) {
+  if (file.endsWith('.cjs')) return true;
+  if (!file.endsWith('.js')) return false;
+  for (let dir = dirname(file); dir !== dirname(dir); dir = dirname(dir)) {
+    let pkg;
+    try {
+      pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+    } catch {
+      continue;
+    }
+    return pkg.type !== 'module';
+  }
+  return true;
+}
+
+await rm(outdir, { recursive: true, force: true });
+const result = await build({
+  entryPoints: { mlbom: join(distSrc, 'cli', 'index.js') },
+  outdir,
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20.18',
+  // Loads its .wasm file from beside itself; libxmljs2 is the library's optional native XML validator.
+  external: ['xmllint-wasm', 'libxmljs2'],
+  // Bundled CommonJS packages call require() for Node built-ins.
+  banner: { js: "import { createRequire as __mlbomCreateRequire } from 'node:module'; const require = __mlbomCreateRequire(import.meta.url);" },
+  plugins: [namedCommonJs, bundledSerialize, keepModuleUrls],
+  chunkNames: 'chunk-[hash]',
+  legalComments: 'eof',
+  logLevel: 'warning',
+  metafile: true,
+});
+const bytes = Object.values(result.metafile.outputs).reduce((n, o) => n + o.bytes, 0);
+process.stderr.write(`bundle: ${Object.keys(result.metafile.outputs).length} files, ${(bytes / 1024 / 1024).toFixed(1)} MiB in ${posix(relative(root, outdir))}/\n`);

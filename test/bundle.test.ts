@@ -1,0 +1,53 @@
+/**
+ * The bundled CLI (dist/cli/, what bin/mlbom.js runs) against the compiled
+ * modules it is built from (dist/src/). Every other CLI test runs the
+ * bundle; this one checks that both give the same bytes.
+ */
+import assert from 'node:assert/strict';
+import { statSync } from 'node:fs';
+import { describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { BUNDLE, fixturePath } from './helpers.js';
+
+type Run = typeof import('../src/cli/index.js').run;
+
+async function capture(run: Run, argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const code = await run(argv, {
+    stdout: { write: (s: string) => { stdout += s; return true; } },
+    stderr: { write: (s: string) => { stderr += s; return true; } },
+    env: { HF_HUB_OFFLINE: '1' },
+    cwd: fixturePath(),
+  });
+  return { code, stdout, stderr };
+}
+
+describe('bundled CLI', () => {
+  it('is built, and is newer than the compiled modules, so bin/mlbom.js runs it', () => {
+    const bundle = statSync(fileURLToPath(BUNDLE)).mtimeMs;
+    const compiled = statSync(fileURLToPath(new URL('../src/cli/index.js', import.meta.url))).mtimeMs;
+    assert.ok(bundle >= compiled, 'npm run build must bundle after tsc');
+  });
+
+  it('writes the same BOMs, findings and exit codes as the unbundled modules', async () => {
+    const bundled = ((await import(BUNDLE)) as { run: Run }).run;
+    const plain = (await import('../src/cli/index.js')).run;
+    assert.notEqual(bundled, plain);
+    for (const argv of [
+      ['scan', 'demo-project', '--offline', '--reproducible', '--no-cache'],
+      ['scan', 'demo-project', '--offline', '--reproducible', '--no-cache', '--format', 'xml', '--spec-version', '1.5'],
+      ['scan', 'demo-project', '--offline', '--reproducible', '--no-cache', '--fail-on', 'low'],
+      ['validate', 'no-such-bom.json'],
+    ]) {
+      const a = await capture(bundled, argv);
+      const b = await capture(plain, argv);
+      assert.equal(a.code, b.code, argv.join(' '));
+      assert.equal(a.stdout, b.stdout, argv.join(' '));
+      assert.equal(a.stderr, b.stderr, argv.join(' '));
+      // Not two identical failures: each scan wrote a BOM, the gate tripped, the missing file was a usage error.
+      if (argv[0] === 'scan') assert.match(a.stdout, /"bomFormat": "CycloneDX"|<bom xmlns=/);
+      assert.equal(a.code, argv.includes('--fail-on') ? 1 : argv[0] === 'validate' ? 2 : 0, argv.join(' '));
+    }
+  });
+});
