@@ -10,13 +10,14 @@
  * Either way a misreading stays on one line. Template literals nest through
  * `${…}` with an explicit, capped stack.
  */
-import { decodeEscape, isDigit, isIdPart, isIdStart } from './lexer-python.js';
+import { decodeEscape, isDigit, isIdPart, isIdStart, joined, operatorAt, operatorTable } from './lexer-python.js';
 import { tok, type Token } from './tokens.js';
 
 const OPERATORS = [
   '>>>=', '===', '!==', '**=', '...', '>>>', '<<=', '>>=', '&&=', '||=', '??=',
   '=>', '==', '!=', '<=', '>=', '**', '+=', '-=', '*=', '/=', '%=', '&=', '|=', '^=', '?.', '??', '&&', '||', '<<', '>>', '++', '--',
 ];
+const OPERATOR_TABLE = operatorTable(OPERATORS);
 /** After these keywords a `/` begins a regular expression. */
 const REGEX_AFTER_WORD = new Set([
   'return', 'typeof', 'instanceof', 'in', 'of', 'new', 'delete', 'void', 'throw', 'case', 'do', 'else', 'yield', 'await',
@@ -42,36 +43,33 @@ interface Piece {
 /** Read string or template content from `j` up to the closing `quote`. */
 function readPiece(src: string, j: number, quote: string): Piece {
   const template = quote === '`';
+  const qc = quote.charCodeAt(0);
   const n = src.length;
-  const parts: string[] = [];
+  // Only strings with escapes need pieces joined; the rest are one slice.
+  let parts: string[] | undefined;
   let segStart = j;
   let newlines = 0;
   while (j < n) {
-    const ch = src[j] as string;
-    if (ch === '\\' && j + 1 < n) {
+    const c = src.charCodeAt(j);
+    if (c === 92 && j + 1 < n) {
       const next = src[j + 1] as string;
       if (next === '\n') newlines++;
-      parts.push(src.slice(segStart, j), decodeEscape(next));
+      (parts ??= []).push(src.slice(segStart, j), decodeEscape(next));
       j += 2;
       segStart = j;
       continue;
     }
-    if (ch === quote) {
-      parts.push(src.slice(segStart, j));
-      return { end: j + 1, value: parts.join(''), stop: 'close', newlines };
+    if (c === qc) return { end: j + 1, value: joined(parts, src.slice(segStart, j)), stop: 'close', newlines };
+    if (template && c === 36 && src.charCodeAt(j + 1) === 123) {
+      return { end: j + 2, value: joined(parts, src.slice(segStart, j)), stop: 'interp', newlines };
     }
-    if (template && ch === '$' && src[j + 1] === '{') {
-      parts.push(src.slice(segStart, j));
-      return { end: j + 2, value: parts.join(''), stop: 'interp', newlines };
-    }
-    if (ch === '\n') {
+    if (c === 10) {
       if (!template) break;
       newlines++;
     }
     j++;
   }
-  parts.push(src.slice(segStart, j));
-  return { end: j, value: parts.join(''), stop: 'open', newlines };
+  return { end: j, value: joined(parts, src.slice(segStart, j)), stop: 'open', newlines };
 }
 
 /** End index of a regular expression starting at `i` (the `/`), or -1 if it does not close on this line. */
@@ -201,7 +199,7 @@ export function lexJs(src: string): Token[] {
         continue;
       } else templates[top] = (templates[top] as number) - 1;
     }
-    const op = OPERATORS.find((o) => src.startsWith(o, i)) ?? src[i] as string;
+    const op = operatorAt(src, i, OPERATOR_TABLE);
     push(tok('op', op, line, bol));
     i += op.length;
   }
