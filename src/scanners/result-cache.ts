@@ -215,7 +215,7 @@ export class SourceResultCache {
     const day = Number(at.src.slice(at.f.t2 + 1, at.f.t3));
     if (this.today - day >= TOUCH_AFTER_DAYS) {
       const rest = at.src.slice(at.f.t3, at.f.end);
-      this.fresh.set(path, `${at.src.slice(at.at, at.f.t2)}\t${this.today}${rest}`);
+      this.fresh.set(path, [at.src.slice(at.at, at.f.t2), '\t', this.today, rest].join(''));
       this.index.delete(path);
       this.last = undefined;
       this.dirty = true;
@@ -256,7 +256,8 @@ export class SourceResultCache {
       this.setIds.set(scanners, set);
     }
     const pathField = RAW_PATH_RE.test(path) ? path : asciiJson(path);
-    this.fresh.set(path, `${stamp}\t${set}\t${this.today}\t${payload}\t${pathField}`);
+    // join, not a template: it makes one flat string, where a template leaves a tree of ~16 string pieces per line (25 MB held at 50k files).
+    this.fresh.set(path, [stamp, set, this.today, payload, pathField].join('\t'));
     this.index.delete(path);
     this.last = undefined;
     this.dirty = true;
