@@ -1,11 +1,11 @@
 /** CycloneDX model → JSON or XML text, through the extended normalizers. */
 import { Serialize, xmlSerializerClass } from './cdx-serialize.js';
-
-export { loadXmlSerializer } from './cdx-serialize.js';
 import type { BuiltBom } from './build.js';
 import { ExtendedJsonFactory } from './normalize-json.js';
 import { ExtendedXmlFactory } from './normalize-xml.js';
 import { specFor, type SpecVersionString } from './spec-features.js';
+
+export { loadXmlSerializer } from './cdx-serialize.js';
 
 export type BomFormat = 'json' | 'xml';
 
