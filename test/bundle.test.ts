@@ -7,21 +7,7 @@ import assert from 'node:assert/strict';
 import { statSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { BUNDLE, fixturePath } from './helpers.js';
-
-type Run = typeof import('../src/cli/index.js').run;
-
-async function capture(run: Run, argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await run(argv, {
-    stdout: { write: (s: string) => { stdout += s; return true; } },
-    stderr: { write: (s: string) => { stderr += s; return true; } },
-    env: { HF_HUB_OFFLINE: '1' },
-    cwd: fixturePath(),
-  });
-  return { code, stdout, stderr };
-}
+import { BUNDLE, fixturePath, runCli } from './helpers.js';
 
 describe('bundled CLI', () => {
   it('is built, and is newer than the compiled modules, so bin/mlbom.js runs it', () => {
@@ -31,17 +17,16 @@ describe('bundled CLI', () => {
   });
 
   it('writes the same BOMs, findings and exit codes as the unbundled modules', async () => {
-    const bundled = ((await import(BUNDLE)) as { run: Run }).run;
-    const plain = (await import('../src/cli/index.js')).run;
-    assert.notEqual(bundled, plain);
+    const bundled = ((await import(BUNDLE)) as typeof import('../src/cli/index.js')).run;
+    assert.notEqual(bundled, (await import('../src/cli/index.js')).run, 'two separate module graphs');
     for (const argv of [
       ['scan', 'demo-project', '--offline', '--reproducible', '--no-cache'],
       ['scan', 'demo-project', '--offline', '--reproducible', '--no-cache', '--format', 'xml', '--spec-version', '1.5'],
       ['scan', 'demo-project', '--offline', '--reproducible', '--no-cache', '--fail-on', 'low'],
       ['validate', 'no-such-bom.json'],
     ]) {
-      const a = await capture(bundled, argv);
-      const b = await capture(plain, argv);
+      const a = await runCli(argv, { cwd: fixturePath() });
+      const b = await runCli(argv, { cwd: fixturePath(), cli: 'compiled' });
       assert.equal(a.code, b.code, argv.join(' '));
       assert.equal(a.stdout, b.stdout, argv.join(' '));
       assert.equal(a.stderr, b.stderr, argv.join(' '));

@@ -40,13 +40,14 @@ function testCacheHome(): string {
 /**
  * Run the CLI in-process and capture what it writes. It runs the bundle in
  * dist/cli/ that bin/mlbom.js runs (scripts/bundle.mjs), so every CLI test
- * checks the shipped code; test/bundle.test.ts checks it against dist/src/.
+ * checks the shipped code; test/bundle.test.ts checks it against dist/src/
+ * (`cli: 'compiled'`).
  */
 export async function runCli(
   argv: string[],
-  opts: { env?: Record<string, string | undefined>; cwd?: string } = {},
+  opts: { env?: Record<string, string | undefined>; cwd?: string; cli?: 'bundle' | 'compiled' } = {},
 ): Promise<{ code: number; stdout: string; stderr: string }> {
-  const { run } = (await import(BUNDLE)) as typeof import('../src/cli/index.js');
+  const { run } = opts.cli === 'compiled' ? await import('../src/cli/index.js') : ((await import(BUNDLE)) as typeof import('../src/cli/index.js'));
   let stdout = '';
   let stderr = '';
   const code = await run(argv, {
