@@ -74,7 +74,7 @@ export interface HashOptions {
   readonly onWarning?: (message: string) => void;
   /** Called once at the end with what was done, e.g. for `--debug` or tests. */
   readonly onStats?: (stats: HashStats) => void;
-  /** Bytes per read; default 8 MiB. */
+  /** Bytes per read; default 1 MiB. */
   readonly chunkSize?: number;
   /**
    * Files smaller than this are hashed on the calling thread; 0 sends every

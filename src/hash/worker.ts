@@ -4,7 +4,7 @@
  * hashes one file at a time and reports bytes as it goes.
  */
 import { parentPort } from 'node:worker_threads';
-import { digestFile } from './digest.js';
+import { digestFileSync } from './digest.js';
 import type { WorkerReply, WorkerTask } from './pool.js';
 
 /** Report progress every this many bytes, not every chunk: each message costs the main thread a wake-up. */
@@ -13,23 +13,22 @@ const PROGRESS_EVERY = 16 * 1024 * 1024;
 const port = parentPort;
 if (port === null) throw new Error('hash worker must run in a worker thread');
 
-/** This thread's read buffers, kept across files of the same chunk size. */
-let buffers: [Buffer, Buffer] | undefined;
+/** This thread's read buffer, kept across files of the same chunk size. */
+let buffer: Buffer | undefined;
 
-// One file at a time, in order, even if the pool ever sends ahead: the read buffers are shared.
-let queue: Promise<void> = Promise.resolve();
-port.on('message', (task: WorkerTask) => {
-  queue = queue.then(async () => port.postMessage(await hashOne(task)));
-});
+// Hashing blocks this thread, so files are hashed one at a time, in order, even if the pool ever sends ahead.
+port.on('message', (task: WorkerTask) => port.postMessage(hashOne(task)));
 port.postMessage({ type: 'ready' } satisfies WorkerReply);
 
-async function hashOne(task: WorkerTask): Promise<WorkerReply> {
+function hashOne(task: WorkerTask): WorkerReply {
   let unreported = 0;
-  if (buffers?.[0].length !== task.chunkSize) buffers = [Buffer.allocUnsafeSlow(task.chunkSize), Buffer.allocUnsafeSlow(task.chunkSize)];
+  if (buffer?.length !== task.chunkSize) buffer = Buffer.allocUnsafeSlow(task.chunkSize);
   try {
-    const r = await digestFile(task.path, {
+    // Blocking reads: this thread has nothing else to do meanwhile (digest.ts says why they are faster).
+    const r = digestFileSync(task.path, {
       chunkSize: task.chunkSize,
-      buffers,
+      // The blocking loop reads into the first buffer only.
+      buffers: [buffer, buffer],
       expectKey: task.expectKey,
       onBytes: (bytes) => {
         unreported += bytes;
