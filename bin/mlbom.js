@@ -1,16 +1,7 @@
 #!/usr/bin/env node
 import { statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { setFlagsFromString } from 'node:v8';
-
-// Allocation-site pretenuring makes V8 allocate objects from a site straight
-// into the old generation once enough of them survived a young-generation
-// collection. A scan creates millions of short-lived tokens, and a large
-// source file at the wrong moment tipped their site over: in about one cold
-// scan in three of a 50k-file tree, every later token went to the old
-// generation, doubling CPU time and peak RSS (9 s / 190 MB against
-// 15 s / 420 MB). The flag is read at each collection, so setting it here,
-// before any scanning, takes effect for the whole run.
-setFlagsFromString('--no-allocation-site-pretenuring');
 
 // `npm run build` bundles the CLI into dist/cli/ (scripts/bundle.mjs): the
 // same code as dist/src/, loaded in a fraction of the start-up time. A bundle
@@ -19,7 +10,39 @@ const bundle = new URL('../dist/cli/mlbom.js', import.meta.url);
 const compiled = new URL('../dist/src/cli/index.js', import.meta.url);
 // tsc is not incremental here: it rewrites every output, so index.js dates the last compile.
 const mtime = (url) => statSync(url, { throwIfNoEntry: false })?.mtimeMs ?? -1;
-const { run } = await import(mtime(bundle) >= mtime(compiled) ? bundle.href : compiled.href);
+const useBundle = mtime(bundle) >= mtime(compiled);
+
+// scan and verify hash on worker threads, and a worker takes about 0.1 CPU-s
+// to boot. Started now, they boot on a core that the CLI's own start-up
+// (about 0.2 s on one core) leaves idle; started when the walk finds weights,
+// they competed with the scanners and the first hash began 0.15-0.2 s later.
+// At most 4: they are only a head start, the pool adds workers on demand.
+// Unused ones are unref'ed and stop after 2 s idle.
+const command = process.argv[2];
+let booted = Promise.resolve();
+if ((command === 'scan' || command === 'verify') && availableParallelism() > 1) {
+  const pool = useBundle ? new URL('../dist/cli/pool.js', import.meta.url) : new URL('../dist/src/hash/pool.js', import.meta.url);
+  const { sharedPool } = await import(pool.href);
+  sharedPool().prestart(4);
+  booted = sharedPool().booted();
+}
+
+// Allocation-site pretenuring makes V8 allocate objects from a site straight
+// into the old generation once enough of them survived a young-generation
+// collection. A scan creates millions of short-lived tokens, and a large
+// source file at the wrong moment tipped their site over: in about one cold
+// scan in three of a 50k-file tree, every later token went to the old
+// generation, doubling CPU time and peak RSS (9 s / 190 MB against
+// 15 s / 420 MB). The flag is read at each collection, so it takes effect
+// for the rest of the run.
+// It is set once the hash workers have booted, not first thing: a changed
+// flag makes V8 refuse the code cache of Node's built-in modules, and every
+// worker then took about 22 ms more CPU to boot and the main thread paid
+// about twice as much for each built-in it loaded. Scanning starts after
+// the walk, later than that.
+void booted.then(() => setFlagsFromString('--no-allocation-site-pretenuring'));
+
+const { run } = await import(useBundle ? bundle.href : compiled.href);
 
 // `mlbom scan | head` closes the pipe early: that is the reader's choice, not an error.
 for (const stream of [process.stdout, process.stderr]) {

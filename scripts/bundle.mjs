@@ -118,7 +118,9 @@ function isCommonJs(file) {
 
 await rm(outdir, { recursive: true, force: true });
 const result = await build({
-  entryPoints: { mlbom: join(distSrc, 'cli', 'index.js') },
+  // The pool is an entry of its own so that bin/mlbom.js can start hash workers before loading the CLI;
+  // with splitting, both entries share one instance of the module, hence one pool.
+  entryPoints: { mlbom: join(distSrc, 'cli', 'index.js'), pool: join(distSrc, 'hash', 'pool.js') },
   outdir,
   bundle: true,
   splitting: true,

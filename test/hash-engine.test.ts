@@ -226,6 +226,60 @@ describe('hashFiles: errors are outcomes', () => {
       assert.ok(out.exitAfterMs < 1000, `exit came ${out.exitAfterMs} ms after the hash`);
     });
   });
+
+  it('prestarts workers that take the first tasks, up to the pool size', async () => {
+    await withTempDir(async (dir) => {
+      const files = [0, 1, 2].map((i) => join(dir, `w${i}.bin`));
+      const contents = files.map((_, i) => pseudoRandomBytes(2 * MiB + i, 20 + i));
+      await Promise.all(files.map((f, i) => writeFile(f, contents[i]!)));
+      const pool = new HashWorkerPool({ size: 2, idleMs: 60_000 });
+      try {
+        pool.prestart(4);
+        assert.equal(pool.stats.started, 2);
+        await pool.booted();
+        const { outcomes, stats } = await hashWithStats(files, { pool });
+        assert.deepEqual(
+          outcomes.map((o) => o.ok && o.sha256),
+          contents.map((c) => sha(c)),
+        );
+        assert.equal(stats.onWorkers, 3);
+        // The prestarted workers did the work: none was started for it.
+        assert.equal(pool.stats.started, 2);
+        assert.equal(pool.stats.tasks, 3);
+      } finally {
+        await pool.close();
+      }
+    });
+  });
+
+  it('resolves booted() when a prestarted worker cannot run, and hashes on the calling thread', async () => {
+    await withTempDir(async (dir) => {
+      const data = join(dir, 'data.bin');
+      const bytes = pseudoRandomBytes(2 * MiB, 30);
+      await writeFile(data, bytes);
+      const pool = new HashWorkerPool({ script: pathToFileURL(join(dir, 'no-such-worker.js')) });
+      pool.prestart(2);
+      await pool.booted();
+      const { outcomes, stats } = await hashWithStats([data], { pool });
+      assert.deepEqual(outcomes, [{ ok: true, sha256: sha(bytes), size: bytes.length, cached: false }]);
+      assert.equal(stats.onMainThread, 1);
+      await pool.close();
+    });
+  });
+
+  it('lets the process exit at once with prestarted workers that got no work', async () => {
+    const script = `
+      const { sharedPool } = await import(${JSON.stringify(join(repoRoot, 'dist/src/hash/pool.js'))});
+      sharedPool().prestart(2);
+      await sharedPool().booted();
+      const done = Date.now();
+      process.on('exit', () => console.log(JSON.stringify({ started: sharedPool().stats.started, exitAfterMs: Date.now() - done })));
+    `;
+    const out = JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 20_000 })) as { started: number; exitAfterMs: number };
+    assert.ok(out.started >= 1);
+    // A referenced idle worker would hold the process until the 2 s idle timeout.
+    assert.ok(out.exitAfterMs < 1000, `exit came ${out.exitAfterMs} ms after the workers booted`);
+  });
 });
 
 describe('hashFiles: callbacks', () => {

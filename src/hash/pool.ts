@@ -69,6 +69,7 @@ export class HashWorkerPool {
   private nextId = 1;
   private unavailable = false;
   private counts = { started: 0, crashed: 0, tasks: 0 };
+  private bootWaiters: Array<() => void> = [];
 
   constructor(options: PoolOptions = {}) {
     this.size = Math.max(1, Math.floor(options.size ?? availableParallelism()));
@@ -89,10 +90,43 @@ export class HashWorkerPool {
     });
   }
 
+  /**
+   * Start idle workers ahead of the first task, up to `count` (and the pool
+   * size). A worker takes about 0.1 CPU-s to boot, more when it competes
+   * with the main thread: a CLI that starts them first thing boots them on
+   * cores its own start-up leaves idle. Each stays unref'ed and stops after
+   * `idleMs` unless a task comes.
+   */
+  prestart(count = this.size): void {
+    while (!this.unavailable && this.slots.size < Math.min(count, this.size)) {
+      const slot = this.spawn();
+      if (slot === undefined) return;
+      this.idle(slot);
+    }
+  }
+
+  /**
+   * Resolves once every worker started so far has booted (or died trying).
+   * Booting workers keep the process alive meanwhile, so the promise always settles.
+   */
+  booted(): Promise<void> {
+    return new Promise((resolve) => {
+      this.bootWaiters.push(resolve);
+      for (const s of this.slots) if (!s.ready) s.worker.ref();
+      this.checkBooted();
+    });
+  }
+
+  private checkBooted(): void {
+    if (this.bootWaiters.length === 0 || [...this.slots].some((s) => !s.ready)) return;
+    for (const resolve of this.bootWaiters.splice(0)) resolve();
+  }
+
   /** Stop every worker now; queued and running tasks resolve as errors. */
   async close(): Promise<void> {
     const slots = [...this.slots];
     this.slots.clear();
+    this.checkBooted();
     for (const p of this.queue.splice(0)) p.resolve({ ok: false, code: 'ERROR', message: 'hash worker pool closed' });
     await Promise.all(
       slots.map(async (s) => {
@@ -149,6 +183,8 @@ export class HashWorkerPool {
   private onMessage(slot: Slot, m: WorkerReply): void {
     if (m.type === 'ready') {
       slot.ready = true;
+      if (slot.current === undefined) slot.worker.unref();
+      this.checkBooted();
       return;
     }
     const p = slot.current;
@@ -163,9 +199,15 @@ export class HashWorkerPool {
       this.assign(slot, this.queue.shift() as Pending);
       return;
     }
+    this.idle(slot);
+  }
+
+  /** Let an idle worker neither keep the process alive nor outlive `idleMs`. */
+  private idle(slot: Slot): void {
     slot.worker.unref();
     slot.idleTimer = setTimeout(() => {
       this.slots.delete(slot);
+      this.checkBooted();
       stop(slot.worker);
     }, this.idleMs);
     slot.idleTimer.unref();
@@ -173,6 +215,7 @@ export class HashWorkerPool {
 
   private onDeath(slot: Slot, reason: string): void {
     if (!this.slots.delete(slot)) return;
+    this.checkBooted();
     if (slot.idleTimer !== undefined) clearTimeout(slot.idleTimer);
     const p = slot.current;
     slot.current = undefined;
