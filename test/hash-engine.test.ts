@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { link, mkdir, symlink, writeFile } from 'node:fs/promises';
+import { link, mkdir, stat, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, it } from 'node:test';
 import { hashFiles, type HashOptions, type HashOutcome, type HashSession, type HashStats } from '../src/hash/engine.js';
+import { digestFile, digestFileSync, statKey } from '../src/hash/digest.js';
 import { HashWorkerPool } from '../src/hash/pool.js';
 import { repoRoot, withTempDir } from './helpers.js';
 import { garbage as pseudoRandomBytes } from './util/pseudo-random.js';
@@ -358,4 +359,52 @@ describe('hashFiles: each file once', () => {
       assert.deepEqual(b.map((o) => o.ok), [false, false]);
     });
   });
+});
+
+describe('digestFile and digestFileSync (the calling thread\'s loop and the workers\')', () => {
+  const variants = [
+    ['digestFile', digestFile],
+    ['digestFileSync', async (...a: Parameters<typeof digestFileSync>) => digestFileSync(...a)],
+  ] as const;
+
+  for (const [name, digest] of variants) {
+    it(`${name}: the digest and size of the content, at and around chunk boundaries, reusing given buffers`, async () => {
+      await withTempDir(async (dir) => {
+        const chunk = 64 * KiB;
+        const buffers = [Buffer.alloc(chunk), Buffer.alloc(chunk)];
+        for (const size of boundarySizes(chunk)) {
+          const f = join(dir, `f${size}`);
+          const bytes = pseudoRandomBytes(size, size);
+          await writeFile(f, bytes);
+          const r = await digest(f, { chunkSize: chunk, buffers });
+          assert.deepEqual(r, { sha256: sha(bytes), size, stable: true }, `size ${size}`);
+        }
+      });
+    });
+
+    it(`${name}: not stable when the file no longer has the key the caller saw`, async () => {
+      await withTempDir(async (dir) => {
+        const f = join(dir, 'w.bin');
+        await writeFile(f, pseudoRandomBytes(100 * KiB, 1));
+        const seen = statKey(await stat(f, { bigint: true }));
+        // A same-size rewrite: the ctime (and usually the mtime) moves.
+        await new Promise((r) => setTimeout(r, 20));
+        const now = pseudoRandomBytes(100 * KiB, 2);
+        await writeFile(f, now);
+        const r = await digest(f, { expectKey: seen });
+        assert.equal(r.sha256, sha(now));
+        assert.equal(r.stable, false);
+        assert.equal((await digest(f, { expectKey: statKey(await stat(f, { bigint: true })) })).stable, true);
+      });
+    });
+
+    it(`${name}: EISDIR for a folder and EINVAL for a FIFO, without blocking on it`, async () => {
+      await withTempDir(async (dir) => {
+        await assert.rejects(digest(dir), { code: 'EISDIR' });
+        const fifo = join(dir, 'pipe');
+        execFileSync('mkfifo', [fifo]);
+        await assert.rejects(digest(fifo), { code: 'EINVAL' });
+      });
+    });
+  }
 });

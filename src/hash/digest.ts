@@ -34,11 +34,12 @@ export interface DigestOptions {
   /** Called after each chunk with the number of bytes just hashed. */
   readonly onBytes?: (bytes: number) => void;
   /**
-   * Two read buffers to reuse (a worker hashes one file at a time): fresh
-   * ones per file leave garbage for the collector faster than it returns
-   * memory, and RSS climbs with every file.
+   * Read buffers to reuse, the first two (`digestFile`) or the first
+   * (`digestFileSync`); one too small is not used. A worker hashes one file
+   * at a time: fresh buffers per file leave garbage for the collector faster
+   * than it returns memory, and RSS climbs with every file.
    */
-  readonly buffers?: readonly [Buffer, Buffer];
+  readonly buffers?: readonly Buffer[];
 }
 
 export interface DigestResult {
@@ -64,18 +65,18 @@ export async function digestFile(absPath: string, options: DigestOptions = {}): 
   const handle = await open(absPath, OPEN_FLAGS);
   try {
     const before = await handle.stat({ bigint: true });
-    const bufs = readBuffers(before, options);
-    const bufSize = bufs[0].length;
+    const bufSize = readSize(before, options);
+    const bufs = [reuse(options.buffers?.[0], bufSize), reuse(options.buffers?.[1], bufSize)] as const;
     const hash = createHash('sha256');
     let position = 0;
-    let which = 0;
+    let which: 0 | 1 = 0;
     let pending = handle.read(bufs[0], 0, bufSize, 0);
     for (;;) {
       const { bytesRead, buffer } = await pending;
       if (bytesRead === 0) break;
       position += bytesRead;
-      which ^= 1;
-      pending = handle.read(bufs[which] as Buffer, 0, bufSize, position);
+      which = which === 0 ? 1 : 0;
+      pending = handle.read(bufs[which], 0, bufSize, position);
       // Swallow a rejection here only to avoid an unhandled one if update throws; the await above re-raises it.
       pending.catch(() => undefined);
       update(hash, buffer, bytesRead);
@@ -88,16 +89,15 @@ export async function digestFile(absPath: string, options: DigestOptions = {}): 
 }
 
 /**
- * `digestFile` for a worker thread: blocking reads into one buffer (the
- * first of `options.buffers` when given), so only a thread with nothing
- * else to do may call it.
+ * `digestFile` for a worker thread: blocking reads into one buffer, so only
+ * a thread with nothing else to do may call it.
  * @throws as `digestFile`.
  */
 export function digestFileSync(absPath: string, options: DigestOptions = {}): DigestResult {
   const fd = openSync(absPath, OPEN_FLAGS);
   try {
     const before = fstatSync(fd, { bigint: true });
-    const buf = readBuffers(before, options)[0];
+    const buf = reuse(options.buffers?.[0], readSize(before, options));
     const hash = createHash('sha256');
     let position = 0;
     for (;;) {
@@ -113,17 +113,17 @@ export function digestFileSync(absPath: string, options: DigestOptions = {}): Di
   }
 }
 
-/** The read buffers for this file, after checking it is a regular file. */
-function readBuffers(before: BigIntStats, options: DigestOptions): readonly [Buffer, Buffer] {
+/** The read size for this file, after checking it is a regular file. */
+function readSize(before: BigIntStats, options: DigestOptions): number {
   if (before.isDirectory()) throw fileError('EISDIR', 'is a directory');
   if (!before.isFile()) throw fileError('EINVAL', 'not a regular file');
   const chunk = Math.max(4096, Math.floor(options.chunkSize ?? DEFAULT_CHUNK));
   // A small file needs no more than one read of its size (+1 to see the end at once).
-  const bufSize = Math.min(chunk, Math.max(64 * 1024, Number(before.size) + 1));
-  const given = options.buffers;
-  return given !== undefined && given[0].length >= bufSize && given[1].length >= bufSize
-    ? [given[0].subarray(0, bufSize), given[1].subarray(0, bufSize)]
-    : [Buffer.allocUnsafe(bufSize), Buffer.allocUnsafe(bufSize)];
+  return Math.min(chunk, Math.max(64 * 1024, Number(before.size) + 1));
+}
+
+function reuse(given: Buffer | undefined, size: number): Buffer {
+  return given !== undefined && given.length >= size ? given.subarray(0, size) : Buffer.allocUnsafe(size);
 }
 
 function update(hash: Hash, buffer: Buffer, bytesRead: number): void {

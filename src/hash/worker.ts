@@ -27,8 +27,7 @@ function hashOne(task: WorkerTask): WorkerReply {
     // Blocking reads: this thread has nothing else to do meanwhile (digest.ts says why they are faster).
     const r = digestFileSync(task.path, {
       chunkSize: task.chunkSize,
-      // The blocking loop reads into the first buffer only.
-      buffers: [buffer, buffer],
+      buffers: [buffer],
       expectKey: task.expectKey,
       onBytes: (bytes) => {
         unreported += bytes;
