@@ -7,6 +7,7 @@ import { pathToFileURL } from 'node:url';
 import { describe, it } from 'node:test';
 import { hashFiles, type HashOptions, type HashOutcome, type HashSession, type HashStats } from '../src/hash/engine.js';
 import { digestFile, digestFileSync, statKey } from '../src/hash/digest.js';
+import { keyDigests } from '../src/util/cache-file.js';
 import { HashWorkerPool } from '../src/hash/pool.js';
 import { repoRoot, withTempDir } from './helpers.js';
 import { garbage as pseudoRandomBytes } from './util/pseudo-random.js';
@@ -247,6 +248,26 @@ describe('hashFiles: errors are outcomes', () => {
         // The prestarted workers did the work: none was started for it.
         assert.equal(pool.stats.started, 2);
         assert.equal(pool.stats.tasks, 3);
+      } finally {
+        await pool.close();
+      }
+    });
+  });
+
+  it('computes key digests on a worker, the same as on this thread', async () => {
+    await withTempDir(async (dir) => {
+      const paths = [0, 1, 2, 3, 4].map((i) => join(dir, `k${i}.txt`));
+      await Promise.all(paths.map((p, i) => writeFile(p, `${i}\n`)));
+      // One missing path: its key is the error, on either thread.
+      const all = [...paths, join(dir, 'missing')];
+      const pool = new HashWorkerPool({ size: 1 });
+      try {
+        const there = await pool.digests(all, 2);
+        assert.equal(pool.stats.tasks, 1);
+        assert.deepEqual(there, keyDigests(all, 2));
+        assert.equal(there?.length, 3);
+        await writeFile(paths[4]!, 'changed\n');
+        assert.notDeepEqual(await pool.digests(all, 2), there);
       } finally {
         await pool.close();
       }

@@ -14,18 +14,20 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 
-export interface WorkerTask {
-  readonly id: number;
-  readonly path: string;
-  readonly chunkSize: number;
-  readonly expectKey?: string | undefined;
-}
+export type WorkerTask =
+  | { readonly kind: 'hash'; readonly id: number; readonly path: string; readonly chunkSize: number; readonly expectKey?: string | undefined }
+  /** `keyDigests` of many files: a scan snapshot's check, spread over threads. */
+  | { readonly kind: 'digests'; readonly id: number; readonly paths: readonly string[]; readonly chunk: number };
 
-export type WorkerReply =
-  | { readonly type: 'ready' }
-  | { readonly type: 'bytes'; readonly id: number; readonly bytes: number }
+type DoneReply =
   | { readonly type: 'done'; readonly id: number; readonly ok: true; readonly sha256: string; readonly size: number; readonly stable: boolean }
   | { readonly type: 'done'; readonly id: number; readonly ok: false; readonly code: string; readonly message: string };
+type DigestsReply = { readonly type: 'digests'; readonly id: number; readonly digests: string[] };
+
+export type WorkerReply = { readonly type: 'ready' } | { readonly type: 'bytes'; readonly id: number; readonly bytes: number } | DoneReply | DigestsReply;
+
+/** How a task ends: its worker's last reply, or why there is none. */
+type Final = DoneReply | DigestsReply | { readonly type: 'failed'; readonly message: string } | { readonly type: 'unavailable' };
 
 export type PoolOutcome =
   | { readonly ok: true; readonly sha256: string; readonly size: number; readonly stable: boolean }
@@ -50,7 +52,7 @@ export interface PoolStats {
 interface Pending {
   readonly task: WorkerTask;
   readonly onBytes: ((bytes: number) => void) | undefined;
-  readonly resolve: (o: PoolOutcome) => void;
+  readonly settle: (f: Final) => void;
 }
 
 interface Slot {
@@ -85,7 +87,30 @@ export class HashWorkerPool {
   hash(path: string, opts: { chunkSize: number; expectKey?: string | undefined; onBytes?: (bytes: number) => void }): Promise<PoolOutcome> {
     if (this.unavailable) return Promise.resolve({ ok: 'unavailable' });
     return new Promise((resolve) => {
-      this.queue.push({ task: { id: this.nextId++, path, chunkSize: opts.chunkSize, expectKey: opts.expectKey }, onBytes: opts.onBytes, resolve });
+      const settle = (f: Final): void =>
+        resolve(
+          f.type === 'done'
+            ? f.ok
+              ? { ok: true, sha256: f.sha256, size: f.size, stable: f.stable }
+              : { ok: false, code: f.code, message: f.message }
+            : f.type === 'unavailable'
+              ? { ok: 'unavailable' }
+              : { ok: false, code: 'ERROR', message: f.type === 'failed' ? f.message : 'hash worker gave a wrong answer' },
+        );
+      this.queue.push({ task: { kind: 'hash', id: this.nextId++, path, chunkSize: opts.chunkSize, expectKey: opts.expectKey }, onBytes: opts.onBytes, settle });
+      this.dispatch();
+    });
+  }
+
+  /**
+   * `keyDigests(absPaths, chunk)` (util/cache-file.ts), on a worker thread;
+   * undefined when no worker could do it. Never rejects.
+   */
+  digests(absPaths: readonly string[], chunk: number): Promise<string[] | undefined> {
+    if (this.unavailable) return Promise.resolve(undefined);
+    return new Promise((resolve) => {
+      const settle = (f: Final): void => resolve(f.type === 'digests' && f.digests.length === Math.ceil(absPaths.length / chunk) ? f.digests : undefined);
+      this.queue.push({ task: { kind: 'digests', id: this.nextId++, paths: absPaths, chunk }, onBytes: undefined, settle });
       this.dispatch();
     });
   }
@@ -127,11 +152,11 @@ export class HashWorkerPool {
     const slots = [...this.slots];
     this.slots.clear();
     this.checkBooted();
-    for (const p of this.queue.splice(0)) p.resolve({ ok: false, code: 'ERROR', message: 'hash worker pool closed' });
+    for (const p of this.queue.splice(0)) p.settle({ type: 'failed', message: 'hash worker pool closed' });
     await Promise.all(
       slots.map(async (s) => {
         if (s.idleTimer !== undefined) clearTimeout(s.idleTimer);
-        s.current?.resolve({ ok: false, code: 'ERROR', message: 'hash worker pool closed' });
+        s.current?.settle({ type: 'failed', message: 'hash worker pool closed' });
         s.current = undefined;
         await s.worker.terminate();
       }),
@@ -165,7 +190,9 @@ export class HashWorkerPool {
     try {
       // The parent's flags are not the worker's business, and some break it: under
       // `node --input-type=module -e`, an inherited --input-type stops any worker from loading.
-      worker = new Worker(this.script, { execArgv: [] });
+      // A small young generation: a worker allocates little but stats objects in digests tasks, and
+      // left to grow on those (tens of MB of short-lived BigInts) it kept 50-60 MB more resident.
+      worker = new Worker(this.script, { execArgv: [], resourceLimits: { maxYoungGenerationSizeMb: 4 } });
     } catch {
       this.giveUp();
       return undefined;
@@ -194,7 +221,7 @@ export class HashWorkerPool {
       return;
     }
     slot.current = undefined;
-    p.resolve(m.ok ? { ok: true, sha256: m.sha256, size: m.size, stable: m.stable } : { ok: false, code: m.code, message: m.message });
+    p.settle(m);
     if (this.queue.length > 0) {
       this.assign(slot, this.queue.shift() as Pending);
       return;
@@ -227,14 +254,14 @@ export class HashWorkerPool {
     }
     this.counts.crashed++;
     stop(slot.worker);
-    p?.resolve({ ok: false, code: 'ERROR', message: reason });
+    p?.settle({ type: 'failed', message: reason });
     this.dispatch();
   }
 
   private giveUp(inFlight?: Pending): void {
     this.unavailable = true;
-    inFlight?.resolve({ ok: 'unavailable' });
-    for (const p of this.queue.splice(0)) p.resolve({ ok: 'unavailable' });
+    inFlight?.settle({ type: 'unavailable' });
+    for (const p of this.queue.splice(0)) p.settle({ type: 'unavailable' });
   }
 }
 

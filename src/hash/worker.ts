@@ -1,9 +1,11 @@
 /**
  * A hashing worker thread. SHA-256 runs synchronously on whichever thread
  * calls `update`, so hashing two files at once needs two threads; each worker
- * hashes one file at a time and reports bytes as it goes.
+ * hashes one file at a time and reports bytes as it goes. It also stats
+ * lists of files for a scan snapshot's check (`digests` tasks).
  */
 import { parentPort } from 'node:worker_threads';
+import { keyDigests } from '../util/cache-file.js';
 import { digestFileSync } from './digest.js';
 import type { WorkerReply, WorkerTask } from './pool.js';
 
@@ -16,11 +18,11 @@ if (port === null) throw new Error('hash worker must run in a worker thread');
 /** This thread's read buffer, kept across files of the same chunk size. */
 let buffer: Buffer | undefined;
 
-// Hashing blocks this thread, so files are hashed one at a time, in order, even if the pool ever sends ahead.
-port.on('message', (task: WorkerTask) => port.postMessage(hashOne(task)));
+// Tasks block this thread, so they run one at a time, in order, even if the pool ever sends ahead.
+port.on('message', (task: WorkerTask) => port.postMessage(task.kind === 'digests' ? { type: 'digests', id: task.id, digests: keyDigests(task.paths, task.chunk) } : hashOne(task)));
 port.postMessage({ type: 'ready' } satisfies WorkerReply);
 
-function hashOne(task: WorkerTask): WorkerReply {
+function hashOne(task: Extract<WorkerTask, { kind: 'hash' }>): WorkerReply {
   let unreported = 0;
   if (buffer?.length !== task.chunkSize) buffer = Buffer.allocUnsafeSlow(task.chunkSize);
   try {

@@ -4,8 +4,8 @@
  * key cannot be trusted yet, and whole-file writes that readers never see
  * half done.
  */
-import { randomBytes } from 'node:crypto';
-import type { BigIntStats } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { statSync, type BigIntStats, type Stats } from 'node:fs';
 import { mkdir, open, readdir, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
@@ -25,6 +25,43 @@ export function statKey(s: BigIntStats): string {
 export const STAT_KEY_RE = /^\d+:\d+:\d+:\d+:\d+$/;
 
 /**
+ * The SHA-256 of each run of `chunk` keys of these paths, in order, each key
+ * (`entryKey`) followed by a newline: how a scan snapshot checks many files
+ * at once, on several threads.
+ */
+export function keyDigests(absPaths: readonly string[], chunk: number): string[] {
+  const out: string[] = [];
+  for (let from = 0; from < absPaths.length; from += chunk) {
+    const h = createHash('sha256');
+    const to = Math.min(absPaths.length, from + chunk);
+    for (let i = from; i < to; i++) h.update(`${entryKey(absPaths[i] as string)}\n`);
+    out.push(h.digest('hex'));
+  }
+  return out;
+}
+
+/**
+ * A scan snapshot's key for a path (following symlinks): `statKey` with
+ * times in milliseconds, or `E:<code>` when stat fails. Milliseconds are
+ * enough there: a snapshot only records entries whose ctime is older than
+ * the scan by more than a tick, so any later change moves the ctime by more
+ * than that. And they are cheaper: stats without BigInts leave a third of
+ * the garbage, which matters at 69k stats in a row.
+ */
+export function entryKey(absPath: string): string {
+  try {
+    const st = statSync(absPath, { throwIfNoEntry: false });
+    return st === undefined ? 'E:ENOENT' : entryKeyOf(st);
+  } catch (err) {
+    return `E:${(err as NodeJS.ErrnoException).code ?? 'ERROR'}`;
+  }
+}
+
+export function entryKeyOf(st: Stats): string {
+  return `${st.dev}:${st.ino}:${st.size}:${st.mtimeMs}:${st.ctimeMs}`;
+}
+
+/**
  * A file whose ctime is within one timestamp tick of our stat may be
  * written again within that same tick, keeping every field of its key: what
  * we learned from it must not be cached (git's "racily clean" index
@@ -32,9 +69,11 @@ export const STAT_KEY_RE = /^\d+:\d+:\d+:\d+:\d+$/;
  * network mounts); sub-second ones tick at most every 10 ms on Linux.
  * `statAtMs` must be taken before the stat (an earlier time is safe too).
  */
-export function changedWithinTick(st: BigIntStats, statAtMs: number): boolean {
-  const windowMs = st.ctimeNs % 1_000_000_000n === 0n ? 3000 : 100;
-  return statAtMs - Number(st.ctimeNs / 1_000_000n) < windowMs;
+export function changedWithinTick(st: BigIntStats | Stats, statAtMs: number): boolean {
+  if (typeof st.ctimeMs === 'number') return statAtMs - st.ctimeMs < (st.ctimeMs % 1000 === 0 ? 3000 : 100);
+  const ns = (st as BigIntStats).ctimeNs;
+  const windowMs = ns % 1_000_000_000n === 0n ? 3000 : 100;
+  return statAtMs - Number(ns / 1_000_000n) < windowMs;
 }
 
 /**
