@@ -12,6 +12,7 @@ import { resolve } from 'node:path';
 import { walk, type WalkedFile } from './discover/walk.js';
 import { looksLikeWeights } from './discover/weight-names.js';
 import { hashFiles, type HashOptions, type HashOutcome, type HashProgress, type HashSession, type ScanProgress } from './hash/engine.js';
+import { loadSnapshot, saveSnapshot, type SnapshotScope } from './snapshot/index.js';
 import type { Asset, Inventory, Issue } from './types.js';
 import { assertDirectory } from './util/directory.js';
 
@@ -33,6 +34,12 @@ export interface ScanOptions {
   readonly cacheDir?: string | false;
   /** Progress for a status line: files discovered, then bytes hashed of the total and the current file. */
   readonly onProgress?: (p: ScanProgress) => void;
+  /**
+   * What became of the scan snapshot (snapshot/index.ts), with a cache folder:
+   * `hit` (the inventory came from it), `miss`, then `saved` or `unsaved`
+   * (something changed during the scan, or was gone by its end).
+   */
+  readonly onSnapshot?: (event: 'hit' | 'miss' | 'saved' | 'unsaved') => void;
 }
 
 export type { ScanProgress };
@@ -44,6 +51,17 @@ export type { ScanProgress };
 export async function scan(dir: string, options: ScanOptions = {}): Promise<Inventory> {
   const absRoot = resolve(dir);
   await assertDirectory(absRoot, 'scan');
+  // Taken before anything is read: the snapshot's "changed during the scan" test compares ctimes with it.
+  const startedAtMs = Date.now();
+  const cacheDir = options.cacheDir === undefined || options.cacheDir === false ? undefined : options.cacheDir;
+  const scope: SnapshotScope = { absRoot, exclude: options.exclude, gitignore: options.gitignore, name: options.name, version: options.version };
+  const snapshot = cacheDir === undefined ? undefined : await loadSnapshot(cacheDir, scope);
+  if (cacheDir !== undefined) options.onSnapshot?.(snapshot === undefined ? 'miss' : 'hit');
+  if (snapshot !== undefined) {
+    options.onProgress?.({ phase: 'discover', filesDiscovered: snapshot.filesDiscovered });
+    for (const i of snapshot.inventory.issues) options.onIssue?.(i);
+    return snapshot.inventory;
+  }
   const issues: Issue[] = [];
   const report = (list: readonly Issue[]): void => {
     for (const i of list) {
@@ -77,7 +95,14 @@ export async function scan(dir: string, options: ScanOptions = {}): Promise<Inve
   await hashAssets(parsed.assets, walked.files, parsed.unreadable, hashing);
   report(hashIssues);
 
-  return { root: await rootInfo(absRoot, options), assets: parsed.assets, relationships: parsed.relationships, issues };
+  const inventory: Inventory = { root: await rootInfo(absRoot, options), assets: parsed.assets, relationships: parsed.relationships, issues };
+  if (cacheDir === undefined) return inventory;
+  // The snapshot holds the inventory as JSON; what the caller gets is the same round trip, so a warm scan cannot differ from a cold one.
+  const text = JSON.stringify(inventory);
+  const saved = await saveSnapshot(cacheDir, scope, walked, text, startedAtMs);
+  if (typeof saved === 'string') report([{ path: '.', scanner: 'snapshot', message: saved }]);
+  options.onSnapshot?.(saved === true ? 'saved' : 'unsaved');
+  return JSON.parse(text) as Inventory;
 }
 
 /**

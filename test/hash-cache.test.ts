@@ -103,7 +103,11 @@ describe('hash cache: hits', () => {
       const hashes = (inv: Awaited<ReturnType<typeof scan>>): string[] => inv.assets.flatMap((a) => a.files.map((f) => `${f.path} ${f.sha256 ?? '-'}`)).sort();
       const events: ScanProgress[] = [];
       const cold = await scan(root, { cacheDir });
-      const warm = await scan(root, { cacheDir, onProgress: (p) => events.push(p) });
+      // A new file elsewhere: the scan snapshot no longer matches, so the rescan runs and asks the hash cache.
+      await writeFile(join(root, 'notes.txt'), 'unrelated\n');
+      const snapshot: string[] = [];
+      const warm = await scan(root, { cacheDir, onProgress: (p) => events.push(p), onSnapshot: (e) => snapshot.push(e) });
+      assert.equal(snapshot[0], 'miss');
       assert.deepEqual(hashes(warm), hashes(cold));
       assert.ok(hashes(cold).every((h) => !h.endsWith(' -')));
       const last = events.at(-1);

@@ -80,6 +80,7 @@ export function registerScan(program: Command, io: CliIo, log: Logger, setExit: 
         name: flags.name,
         version: flags.version,
         cacheDir,
+        onSnapshot: (event) => log.debug(`scan snapshot: ${event}`),
         // Per-file reports cost a little on a large tree: only when a line will be drawn.
         onProgress: progress.enabled ? progress.update : undefined,
         onIssue: (i) => {

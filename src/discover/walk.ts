@@ -50,6 +50,12 @@ export interface WalkResult {
   readonly files: WalkedFile[];
   /** Sorted by path. */
   readonly issues: Issue[];
+  /**
+   * What else the result depends on, for a scan snapshot to check (root-relative
+   * POSIX paths, in walk order): every folder the walk tried to list ('' is the
+   * root), the ignore files it read, and every symlink entry it tested.
+   */
+  readonly seen: { readonly dirs: string[]; readonly ignoreFiles: string[]; readonly links: string[] };
 }
 
 const WALK = 'discover';
@@ -78,9 +84,11 @@ export async function walk(absRoot: string, options: WalkOptions = {}): Promise<
   const excludes = new ExcludeGlobs([...DEFAULT_EXCLUDES, ...(options.exclude ?? [])], root);
 
   const stack: PendingDir[] = [{ rel: '', abs: root, level: undefined }];
+  const seen = { dirs: [] as string[], ignoreFiles: [] as string[], links: [] as string[] };
   let listed = 0;
   for (let dir = stack.pop(); dir !== undefined; dir = stack.pop()) {
     if (++listed % YIELD_EVERY_DIRS === 0) await new Promise<void>((done) => setImmediate(done));
+    seen.dirs.push(dir.rel);
     let dirents: Dirent[];
     try {
       dirents = readdirSync(dir.abs, { withFileTypes: true });
@@ -90,12 +98,13 @@ export async function walk(absRoot: string, options: WalkOptions = {}): Promise<
       continue;
     }
 
-    let present: string[] | undefined;
-    for (const d of dirents) if (rules.isIgnoreFile(d.name) && d.isFile()) (present ??= []).push(d.name);
-    const level = present === undefined ? dir.level : rules.load(dir.level, dir.abs, dir.rel, present);
-
     // Each path is built once, from prefixes shared by the whole directory.
     const relPrefix = dir.rel === '' ? '' : `${dir.rel}/`;
+    let present: string[] | undefined;
+    for (const d of dirents) if (rules.isIgnoreFile(d.name) && d.isFile()) (present ??= []).push(d.name);
+    if (present !== undefined) for (const name of present) seen.ignoreFiles.push(relPrefix + name);
+    const level = present === undefined ? dir.level : rules.load(dir.level, dir.abs, dir.rel, present);
+
     const absPrefix = dir.abs.endsWith(sep) ? dir.abs : dir.abs + sep;
     for (const d of dirents) {
       const name = d.name;
@@ -110,6 +119,7 @@ export async function walk(absRoot: string, options: WalkOptions = {}): Promise<
       if (d.isFile()) {
         files.push({ path, absPath: absPrefix + name });
       } else if (d.isSymbolicLink()) {
+        seen.links.push(path);
         const linked = followLink(absPrefix + name, path, rootReal, issues);
         if (linked !== undefined) files.push(linked);
       } else {
@@ -120,7 +130,7 @@ export async function walk(absRoot: string, options: WalkOptions = {}): Promise<
   files.sort((a, b) => compareCodePoints(a.path, b.path));
   // readdir order is the file system's; sorted, the same tree gives the same issues everywhere.
   issues.sort((a, b) => compareCodePoints(a.path, b.path));
-  return { files, issues };
+  return { files, issues, seen };
 }
 
 /**
