@@ -45,6 +45,17 @@ async function makeTree(root: string): Promise<void> {
   await writeFile(join(root, 'generated', 'gen.py'), 'from transformers import AutoModel\nAutoModel.from_pretrained("acme/ignored")\n');
 }
 
+/** `makeTree` in a temp dir, plus `extra`, settled, with a cache folder beside it. */
+async function withRepo(fn: (root: string, cache: string) => Promise<void>, extra?: (root: string) => Promise<unknown>): Promise<void> {
+  await withTempDir(async (dir) => {
+    const root = join(dir, 'repo');
+    await makeTree(root);
+    await extra?.(root);
+    await settle(root);
+    await fn(root, join(dir, 'cache'));
+  });
+}
+
 /** Asset ids, such as `model:hf:acme/widget-7b`. */
 function assetNames(inv: Inventory): string[] {
   return inv.assets.map((a) => a.id.replace(/^model:hf:/, '')).sort();
@@ -52,11 +63,7 @@ function assetNames(inv: Inventory): string[] {
 
 describe('scan snapshots', () => {
   it('answers an unchanged tree from the snapshot with the same inventory, and writes none without a cache', async () => {
-    await withTempDir(async (dir) => {
-      const root = join(dir, 'repo');
-      const cache = join(dir, 'cache');
-      await makeTree(root);
-      await settle(root);
+    await withRepo(async (root, cache) => {
       const cold = await scanWith(root, cache);
       assert.deepEqual(cold.events, ['miss', 'saved']);
       assert.ok(assetNames(cold.inventory).includes('acme/widget-7b'));
@@ -69,17 +76,12 @@ describe('scan snapshots', () => {
   });
 
   it('replays the warnings of the scan it recorded', async () => {
-    await withTempDir(async (dir) => {
-      const root = join(dir, 'repo');
-      const cache = join(dir, 'cache');
-      await makeTree(root);
-      await writeFile(join(root, 'model.safetensors'), Buffer.from([0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f, 1, 2]));
-      await settle(root);
+    await withRepo(async (root, cache) => {
       const seen: string[][] = [[], []];
       for (const i of [0, 1]) await scan(root, { cacheDir: cache, onIssue: (x) => seen[i]!.push(`${x.path}: ${x.message}`) });
       assert.ok(seen[0]!.some((w) => w.startsWith('model.safetensors: ')), seen[0]!.join('\n'));
       assert.deepEqual(seen[1], seen[0]);
-    });
+    }, (root) => writeFile(join(root, 'model.safetensors'), Buffer.from([0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f, 1, 2])));
   });
 
   // Each change must make the next scan miss, and that scan must see the change.
@@ -117,11 +119,7 @@ describe('scan snapshots', () => {
   ];
   for (const [what, change, check] of changes) {
     it(`misses after ${what}, and the rescan sees it`, async () => {
-      await withTempDir(async (dir) => {
-        const root = join(dir, 'repo');
-        const cache = join(dir, 'cache');
-        await makeTree(root);
-        await settle(root);
+      await withRepo(async (root, cache) => {
         assert.deepEqual((await scanWith(root, cache)).events, ['miss', 'saved']);
         await change(root);
         const after = await scanWith(root, cache);
@@ -133,31 +131,38 @@ describe('scan snapshots', () => {
   }
 
   it('follows a symlink: retargeted, or its target edited, the scan misses', async () => {
-    await withTempDir(async (dir) => {
-      const root = join(dir, 'repo');
-      const cache = join(dir, 'cache');
-      await makeTree(root);
-      await writeFile(join(root, 'src', 'a.py'), 'AutoModel.from_pretrained("acme/a-1b")\n');
-      await writeFile(join(root, 'src', 'b.py'), 'AutoModel.from_pretrained("acme/b-1b")\n');
-      await symlink('a.py', join(root, 'src', 'link.py'));
-      await settle(root);
-      assert.deepEqual((await scanWith(root, cache)).events, ['miss', 'saved']);
-      assert.deepEqual((await scanWith(root, cache)).events, ['hit']);
-      // Replace the link in place, as `ln -sfn` does: a rename over it.
-      await symlink('b.py', join(root, 'src', 'link.tmp'));
-      await rename(join(root, 'src', 'link.tmp'), join(root, 'src', 'link.py'));
-      const after = await scanWith(root, cache);
-      assert.equal(after.events[0], 'miss');
-      assert.deepEqual(after.inventory, await fresh(root));
-    });
+    await withRepo(
+      async (root, cache) => {
+        assert.deepEqual((await scanWith(root, cache)).events, ['miss', 'saved']);
+        assert.deepEqual((await scanWith(root, cache)).events, ['hit']);
+        // Replace the link in place, as `ln -sfn` does: a rename over it.
+        await symlink('../generated/t2.py', join(root, 'src', 'link.tmp'));
+        await rename(join(root, 'src', 'link.tmp'), join(root, 'src', 'link.py'));
+        const retargeted = await scanWith(root, cache);
+        assert.equal(retargeted.events[0], 'miss');
+        assert.deepEqual(retargeted.inventory, await fresh(root));
+        await settle(root);
+        assert.deepEqual((await scanWith(root, cache)).events, ['miss', 'saved']);
+        assert.ok(JSON.stringify(retargeted.inventory).includes('acme/t2-1b'));
+        // The target edited in place, same size, its mtime restored: in an ignored folder, it is known only through the link.
+        const target = join(root, 'generated', 't2.py');
+        const before = await stat(target);
+        await writeFile(target, (await readFile(target, 'utf8')).replace('t2-1b', 't3-1b'));
+        await utimes(target, before.atime, before.mtime);
+        const edited = await scanWith(root, cache);
+        assert.equal(edited.events[0], 'miss');
+        assert.deepEqual(edited.inventory, await fresh(root));
+        assert.ok(JSON.stringify(edited.inventory).includes('acme/t3-1b'));
+      },
+      async (root) => {
+        for (const t of ['t1', 't2']) await writeFile(join(root, 'generated', `${t}.py`), `from transformers import AutoModel\nAutoModel.from_pretrained("acme/${t}-1b")\n`);
+        await symlink('../generated/t1.py', join(root, 'src', 'link.py'));
+      },
+    );
   });
 
   it('hits after a change inside an ignored folder: nothing the scan depends on moved', async () => {
-    await withTempDir(async (dir) => {
-      const root = join(dir, 'repo');
-      const cache = join(dir, 'cache');
-      await makeTree(root);
-      await settle(root);
+    await withRepo(async (root, cache) => {
       await scanWith(root, cache);
       await writeFile(join(root, 'generated', 'other.py'), 'from transformers import AutoModel\nAutoModel.from_pretrained("acme/also-ignored")\n');
       const after = await scanWith(root, cache);
@@ -167,11 +172,7 @@ describe('scan snapshots', () => {
   });
 
   it('keeps one snapshot per root and options: another exclude list misses', async () => {
-    await withTempDir(async (dir) => {
-      const root = join(dir, 'repo');
-      const cache = join(dir, 'cache');
-      await makeTree(root);
-      await settle(root);
+    await withRepo(async (root, cache) => {
       await scanWith(root, cache);
       const other = await scanWith(root, cache, { exclude: ['prompts/**'] });
       assert.deepEqual(other.events, ['miss', 'saved']);
@@ -182,11 +183,7 @@ describe('scan snapshots', () => {
   });
 
   it('writes no snapshot when a file changed within a tick of the scan', async () => {
-    await withTempDir(async (dir) => {
-      const root = join(dir, 'repo');
-      const cache = join(dir, 'cache');
-      await makeTree(root);
-      await settle(root);
+    await withRepo(async (root, cache) => {
       await writeFile(join(root, 'src', 'app', 'util.py'), 'x = 2\n');
       assert.deepEqual((await scanWith(root, cache)).events, ['miss', 'unsaved']);
       assert.equal((await scanWith(root, cache)).events[0], 'miss');
@@ -194,11 +191,7 @@ describe('scan snapshots', () => {
   });
 
   it('ignores a corrupt or foreign snapshot, and replaces it', async () => {
-    await withTempDir(async (dir) => {
-      const root = join(dir, 'repo');
-      const cache = join(dir, 'cache');
-      await makeTree(root);
-      await settle(root);
+    await withRepo(async (root, cache) => {
       const cold = await scanWith(root, cache);
       const [name] = await readdir(join(cache, 'scans'));
       const file = join(cache, 'scans', name!);
@@ -240,11 +233,7 @@ describe('scan snapshots', () => {
   });
 
   it('through the CLI: the same BOM bytes from the snapshot, and --no-cache writes none', async () => {
-    await withTempDir(async (dir) => {
-      const root = join(dir, 'repo');
-      const cache = join(dir, 'cache');
-      await makeTree(root);
-      await settle(root);
+    await withRepo(async (root, cache) => {
       const argv = ['scan', root, '--offline', '--reproducible', '--cache-dir', cache, '--debug'];
       const cold = await runCli(argv);
       const warm = await runCli(argv);
@@ -252,7 +241,7 @@ describe('scan snapshots', () => {
       assert.match(cold.stderr, /scan snapshot: saved/);
       assert.match(warm.stderr, /scan snapshot: hit/);
       assert.equal(warm.stdout, cold.stdout);
-      const none = join(dir, 'none');
+      const none = join(cache, '..', 'none');
       assert.equal((await runCli(['scan', root, '--offline', '--no-cache'], { env: { XDG_CACHE_HOME: none } })).code, 0);
       await assert.rejects(readdir(join(none, 'mlbom', 'scans')), { code: 'ENOENT' });
     });
