@@ -100,9 +100,13 @@ export async function scan(dir: string, options: ScanOptions = {}): Promise<Inve
   // The snapshot holds the inventory as JSON; what the caller gets is the same round trip, so a warm scan cannot differ from a cold one.
   const text = JSON.stringify(inventory);
   const saved = await saveSnapshot(cacheDir, scope, walked, text, startedAtMs);
-  if (typeof saved === 'string') report([{ path: '.', scanner: 'snapshot', message: saved }]);
   options.onSnapshot?.(saved === true ? 'saved' : 'unsaved');
-  return JSON.parse(text) as Inventory;
+  const result = JSON.parse(text) as Inventory;
+  if (typeof saved !== 'string') return result;
+  // After the JSON was taken: the warning goes into the result by hand.
+  const warning: Issue = { path: '.', scanner: 'snapshot', message: saved };
+  options.onIssue?.(warning);
+  return { ...result, issues: [...result.issues, warning] };
 }
 
 /**

@@ -190,6 +190,22 @@ describe('scan snapshots', () => {
     });
   });
 
+  it('warns, and returns the same inventory, when the snapshot cannot be written', async () => {
+    await withRepo(async (root, cache) => {
+      await mkdir(cache, { recursive: true });
+      await writeFile(join(cache, 'scans'), 'a file where the folder would go\n');
+      const streamed: string[] = [];
+      const events: Event[] = [];
+      const inv = await scan(root, { cacheDir: cache, onIssue: (i) => streamed.push(`${i.scanner}: ${i.message}`), onSnapshot: (e) => events.push(e) });
+      assert.deepEqual(events, ['miss', 'unsaved']);
+      const warning = inv.issues.filter((i) => i.scanner === 'snapshot');
+      assert.equal(warning.length, 1);
+      assert.match(warning[0]!.message, /^cannot write the scan snapshot: E[A-Z]+$/);
+      assert.deepEqual(streamed.filter((w) => w.startsWith('snapshot: ')), [`snapshot: ${warning[0]!.message}`]);
+      assert.deepEqual({ ...inv, issues: inv.issues.filter((i) => i.scanner !== 'snapshot') }, await fresh(root));
+    });
+  });
+
   it('ignores a corrupt or foreign snapshot, and replaces it', async () => {
     await withRepo(async (root, cache) => {
       const cold = await scanWith(root, cache);
