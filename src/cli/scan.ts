@@ -2,6 +2,8 @@
 import { randomUUID } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
+import { getHeapStatistics, setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { Option, type Command } from 'commander';
 import type { BomFormat } from '../bom/serialize.js';
@@ -74,13 +76,17 @@ export function registerScan(program: Command, io: CliIo, log: Logger, setExit: 
       // A status line only on a terminal; -q silences it with the warnings.
       const progress = createProgress(io.stderr as ProgressStream, { enabled: flags.quiet !== true });
       let scanned: Inventory;
+      let fromSnapshot = false;
       const scanning = scan(resolve(io.cwd, dir), {
         exclude: flags.exclude,
         gitignore: flags.gitignore,
         name: flags.name,
         version: flags.version,
         cacheDir,
-        onSnapshot: (event) => log.debug(`scan snapshot: ${event}`),
+        onSnapshot: (event) => {
+          fromSnapshot ||= event === 'hit';
+          log.debug(`scan snapshot: ${event}`);
+        },
         // Per-file reports cost a little on a large tree: only when a line will be drawn.
         onProgress: progress.enabled ? progress.update : undefined,
         onIssue: (i) => {
@@ -97,6 +103,7 @@ export function registerScan(program: Command, io: CliIo, log: Logger, setExit: 
         progress.done();
       }
       const { buildBom, serializeBom, validateBomText, enrich } = await stages;
+      if (!fromSnapshot) collectScanGarbage();
       const offline = flags.offline === true || isTruthy(io.env['HF_HUB_OFFLINE']);
       const enriched = await enrich(scanned, {
         offline,
@@ -155,6 +162,22 @@ export function registerScan(program: Command, io: CliIo, log: Logger, setExit: 
       }
       setExit(EXIT.OK);
     });
+}
+
+/** Heap in use from which a full collection after the scan pays for itself. */
+const COLLECT_ABOVE_BYTES = 64 * 1024 * 1024;
+
+/**
+ * Most of what a large scan allocated is garbage once it returns, but V8
+ * grows the heap for the output stage (the schema validator alone adds
+ * 20 MB of code and data) before it collects: a 50k-file tree peaked at
+ * 194-199 MB against 184-191 MB with one full collection here, which costs
+ * a few tens of ms on such a heap. Small scans and snapshot answers skip it.
+ */
+function collectScanGarbage(): void {
+  if (getHeapStatistics().used_heap_size < COLLECT_ABOVE_BYTES) return;
+  setFlagsFromString('--expose-gc');
+  (runInNewContext('gc') as () => void)();
 }
 
 async function loadOutputStages(flags: ScanFlags) {
