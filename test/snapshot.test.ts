@@ -5,6 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, it } from 'node:test';
 import { scan, type ScanOptions } from '../src/scan.js';
 import type { Inventory } from '../src/types.js';
+import { expandEntries } from '../src/util/entry-list.js';
 import { runCli, withTempDir } from './helpers.js';
 
 type Event = Parameters<NonNullable<ScanOptions['onSnapshot']>>[0];
@@ -261,5 +262,22 @@ describe('scan snapshots', () => {
       assert.equal((await runCli(['scan', root, '--offline', '--no-cache'], { env: { XDG_CACHE_HOME: none } })).code, 0);
       await assert.rejects(readdir(join(none, 'mlbom', 'scans')), { code: 'ENOENT' });
     });
+  });
+});
+
+describe('expandEntries (the snapshot\'s folders and files, by range)', () => {
+  const list = { root: '/r', dirsJson: JSON.stringify(['', 'a', 'a/b']), groupsJson: JSON.stringify([['', 'x'], ['a', 'y', 'z'], ['a/b', 'w']]) };
+  const all = ['/r', '/r/a', '/r/a/b', '/r/x', '/r/a/y', '/r/a/z', '/r/a/b/w'];
+
+  it('gives the paths of any range, folders first, and the total', () => {
+    for (let from = 0; from <= all.length; from++) {
+      for (let to = from; to <= all.length + 1; to++) assert.deepEqual(expandEntries(list, from, to), { paths: all.slice(from, to), total: all.length });
+    }
+  });
+
+  it('throws on what is not a list of entries', () => {
+    for (const bad of [{ dirsJson: '{}' }, { groupsJson: '[["a"]]' }, { groupsJson: '[["a", 1]]' }, { dirsJson: '[1]' }, { groupsJson: '[' }]) {
+      assert.throws(() => expandEntries({ ...list, ...bad }, 0, 100), SyntaxError);
+    }
   });
 });

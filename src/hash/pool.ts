@@ -13,11 +13,12 @@
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
+import type { EntryRange } from '../util/entry-list.js';
 
 export type WorkerTask =
   | { readonly kind: 'hash'; readonly id: number; readonly path: string; readonly chunkSize: number; readonly expectKey?: string | undefined }
-  /** `keyDigests` of many files: a scan snapshot's check, spread over threads. */
-  | { readonly kind: 'digests'; readonly id: number; readonly paths: readonly string[]; readonly chunk: number };
+  /** `keyDigests` of many files (listed, or a range of an entry list): a scan snapshot's check, spread over threads. */
+  | { readonly kind: 'digests'; readonly id: number; readonly paths: readonly string[] | EntryRange; readonly chunk: number };
 
 type DoneReply =
   | { readonly type: 'done'; readonly id: number; readonly ok: true; readonly sha256: string; readonly size: number; readonly stable: boolean }
@@ -103,14 +104,16 @@ export class HashWorkerPool {
   }
 
   /**
-   * `keyDigests(absPaths, chunk)` (util/cache-file.ts), on a worker thread;
+   * `keyDigests(paths, chunk)` (util/cache-file.ts) on a worker thread, for
+   * these paths or this range of an entry list (util/entry-list.ts);
    * undefined when no worker could do it. Never rejects.
    */
-  digests(absPaths: readonly string[], chunk: number): Promise<string[] | undefined> {
+  digests(paths: readonly string[] | EntryRange, chunk: number): Promise<string[] | undefined> {
     if (this.unavailable) return Promise.resolve(undefined);
+    const count = 'list' in paths ? paths.to - paths.from : paths.length;
     return new Promise((resolve) => {
-      const settle = (f: Final): void => resolve(f.type === 'digests' && f.digests.length === Math.ceil(absPaths.length / chunk) ? f.digests : undefined);
-      this.queue.push({ task: { kind: 'digests', id: this.nextId++, paths: absPaths, chunk }, onBytes: undefined, settle });
+      const settle = (f: Final): void => resolve(f.type === 'digests' && f.digests.length === Math.ceil(count / chunk) ? f.digests : undefined);
+      this.queue.push({ task: { kind: 'digests', id: this.nextId++, paths, chunk }, onBytes: undefined, settle });
       this.dispatch();
     });
   }

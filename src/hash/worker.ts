@@ -6,6 +6,7 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { keyDigests } from '../util/cache-file.js';
+import { expandEntries } from '../util/entry-list.js';
 import { digestFileSync } from './digest.js';
 import type { WorkerReply, WorkerTask } from './pool.js';
 
@@ -19,8 +20,18 @@ if (port === null) throw new Error('hash worker must run in a worker thread');
 let buffer: Buffer | undefined;
 
 // Tasks block this thread, so they run one at a time, in order, even if the pool ever sends ahead.
-port.on('message', (task: WorkerTask) => port.postMessage(task.kind === 'digests' ? { type: 'digests', id: task.id, digests: keyDigests(task.paths, task.chunk) } : hashOne(task)));
+port.on('message', (task: WorkerTask) => port.postMessage(task.kind === 'digests' ? digestsOf(task) : hashOne(task)));
 port.postMessage({ type: 'ready' } satisfies WorkerReply);
+
+function digestsOf(task: Extract<WorkerTask, { kind: 'digests' }>): WorkerReply {
+  const { paths, chunk, id } = task;
+  try {
+    return { type: 'digests', id, digests: keyDigests('list' in paths ? expandEntries(paths.list, paths.from, paths.to).paths : paths, chunk) };
+  } catch {
+    // A malformed list: no digests, and the caller's check fails.
+    return { type: 'digests', id, digests: [] };
+  }
+}
 
 function hashOne(task: Extract<WorkerTask, { kind: 'hash' }>): WorkerReply {
   let unreported = 0;
