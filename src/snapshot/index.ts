@@ -32,7 +32,7 @@ import { buildId } from '../build-id.js';
 import type { WalkResult } from '../discover/walk.js';
 import { sharedPool } from '../hash/pool.js';
 import type { Inventory } from '../types.js';
-import { changedWithinTick, entryKey, entryKeyOf, keyDigests, prepareCacheDir, writeFileAtomic } from '../util/cache-file.js';
+import { changedWithinTick, chunkDigests, entryKey, entryKeyOf, keyDigests, prepareCacheDir, writeFileAtomic } from '../util/cache-file.js';
 import { expandEntries, type EntryList } from '../util/entry-list.js';
 
 /** What, besides the tree, decides a scan's result. */
@@ -119,7 +119,7 @@ export async function loadSnapshot(cacheDir: string, scope: SnapshotScope): Prom
     const lines = readFileSync(where.file, 'latin1').split('\n');
     if (lines.length < 6) return undefined;
     head = JSON.parse(lines[0] as string) as SnapshotHeader;
-    if (head?.format !== FORMAT || head.build !== where.build || head.scope !== where.scope || !Number.isSafeInteger(head.entries)) return undefined;
+    if (head?.format !== FORMAT || head.build !== where.build || head.scope !== where.scope || !Number.isSafeInteger(head.entries) || !Number.isSafeInteger(head.files)) return undefined;
     inventory = JSON.parse(lines[1] as string) as Inventory;
     list = { root: scope.absRoot, dirsJson: lines[2] as string, groupsJson: lines[3] as string };
     links = JSON.parse(lines[4] as string) as unknown[];
@@ -223,18 +223,12 @@ export async function saveSnapshot(cacheDir: string, scope: SnapshotScope, walke
     }
     yield `${ascii(JSON.stringify(linkKeys))}\n`;
     // The keys, after the scan: gone, or changed while the scan read it, and there is no snapshot.
-    const digests: string[] = [];
     const all = [...dirs, ...files];
-    for (let from = 0; from < all.length; from += CHUNK) {
-      const h = createHash('sha256');
-      const to = Math.min(all.length, from + CHUNK);
-      for (let i = from; i < to; i++) {
-        const st = statOrUndefined(absOf(all[i] as string));
-        if (st === undefined || changedWithinTick(st, startedAtMs)) throw changed;
-        h.update(`${entryKeyOf(st)}\n`);
-      }
-      digests.push(h.digest('hex'));
-    }
+    const digests = chunkDigests(all.length, CHUNK, (i) => {
+      const st = statOrUndefined(absOf(all[i] as string));
+      if (st === undefined || changedWithinTick(st, startedAtMs)) throw changed;
+      return entryKeyOf(st);
+    });
     yield `${JSON.stringify(digests)}\n`;
   }
   const dir = join(cacheDir, 'scans');

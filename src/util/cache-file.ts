@@ -30,11 +30,16 @@ export const STAT_KEY_RE = /^\d+:\d+:\d+:\d+:\d+$/;
  * at once, on several threads.
  */
 export function keyDigests(absPaths: readonly string[], chunk: number): string[] {
+  return chunkDigests(absPaths.length, chunk, (i) => entryKey(absPaths[i] as string));
+}
+
+/** The SHA-256 of each run of `chunk` keys `keyAt(0 … count-1)`, each followed by a newline. */
+export function chunkDigests(count: number, chunk: number, keyAt: (i: number) => string): string[] {
   const out: string[] = [];
-  for (let from = 0; from < absPaths.length; from += chunk) {
+  for (let from = 0; from < count; from += chunk) {
     const h = createHash('sha256');
-    const to = Math.min(absPaths.length, from + chunk);
-    for (let i = from; i < to; i++) h.update(`${entryKey(absPaths[i] as string)}\n`);
+    const to = Math.min(count, from + chunk);
+    for (let i = from; i < to; i++) h.update(`${keyAt(i)}\n`);
     out.push(h.digest('hex'));
   }
   return out;
