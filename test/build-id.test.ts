@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdir, utimes, writeFile } from 'node:fs/promises';
+import { mkdir, rm, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { buildId, readBuildId, writeBuildId } from '../src/build-id.js';
@@ -32,6 +32,10 @@ describe('build id', () => {
       // Files that are not modules do not count.
       await writeFile(join(dir, 'notes.txt'), 'changed');
       assert.equal(writeBuildId(dir), second);
+
+      // A listed module that is gone: the id is withheld too.
+      await rm(join(dir, 'a.js'));
+      assert.equal(readBuildId(dir), undefined);
     });
   });
 
@@ -45,6 +49,13 @@ describe('build id', () => {
       assert.equal(readBuildId(dir), undefined);
       await writeFile(join(dir, 'build-id.json'), '{"id": "nope"}');
       assert.equal(readBuildId(dir), undefined);
+      // An id without the list of modules it vouches for (an id file from an older build).
+      await writeFile(join(dir, 'build-id.json'), `{"id": "${'a'.repeat(64)}"}`);
+      assert.equal(readBuildId(dir), undefined);
+      await writeFile(join(dir, 'build-id.json'), `{"id": "${'a'.repeat(64)}", "modules": ["a.js", 7]}`);
+      assert.equal(readBuildId(dir), undefined);
+      await writeFile(join(dir, 'build-id.json'), `{"id": "${'a'.repeat(64)}", "modules": ["a.js"]}`);
+      assert.equal(readBuildId(dir), `${'a'.repeat(64)}:${process.version}`);
     });
   });
 });
