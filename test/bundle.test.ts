@@ -4,7 +4,8 @@
  * bundle; this one checks that both give the same bytes.
  */
 import assert from 'node:assert/strict';
-import { statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { BUNDLE, fixturePath, runCli } from './helpers.js';
@@ -14,6 +15,15 @@ describe('bundled CLI', () => {
     const bundle = statSync(fileURLToPath(BUNDLE)).mtimeMs;
     const compiled = statSync(fileURLToPath(new URL('../src/cli/index.js', import.meta.url))).mtimeMs;
     assert.ok(bundle >= compiled, 'npm run build must bundle after tsc');
+  });
+
+  it("builds packageurl-js's Intl.Collator on first use, not as it loads (scripts/bundle.mjs)", () => {
+    const dir = fileURLToPath(new URL('.', BUNDLE));
+    const chunks = readdirSync(dir).filter((f) => f.endsWith('.js')).map((f) => readFileSync(join(dir, f), 'utf8'));
+    const withStrings = chunks.filter((c) => c.includes('"node_modules/packageurl-js/src/strings.js"('));
+    assert.equal(withStrings.length, 1, 'packageurl-js is bundled once');
+    assert.match(withStrings[0] as string, /\(collator \?\?= new Intl\.Collator\(\)\)\.compare\(a, b\)/);
+    assert.doesNotMatch(withStrings[0] as string, /= new Intl\.Collator\(\)\s*$/m);
   });
 
   it('writes the same BOMs, findings and exit codes as the unbundled modules', async () => {
