@@ -4,17 +4,39 @@
  * bundle; this one checks that both give the same bytes.
  */
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { BUNDLE, fixturePath, runCli } from './helpers.js';
+import { BUNDLE, fixturePath, runCli, withTempDir } from './helpers.js';
 
 describe('bundled CLI', () => {
   it('is built, and is newer than the compiled modules, so bin/mlbom.js runs it', () => {
     const bundle = statSync(fileURLToPath(BUNDLE)).mtimeMs;
     const compiled = statSync(fileURLToPath(new URL('../src/cli/index.js', import.meta.url))).mtimeMs;
     assert.ok(bundle >= compiled, 'npm run build must bundle after tsc');
+  });
+
+  it('hashes on its own CommonJS worker, dist/cli/hash-worker.cjs', async () => {
+    const { HashWorkerPool } = (await import(new URL('pool.js', BUNDLE).href)) as typeof import('../src/hash/pool.js');
+    const pool = new HashWorkerPool({ size: 1 });
+    try {
+      assert.match(fileURLToPath((pool as unknown as { script: URL }).script), /[\\/]cli[\\/]hash-worker\.cjs$/);
+      await withTempDir(async (dir) => {
+        const file = join(dir, 'weights.bin');
+        const data = randomBytes(3 * 1024 * 1024 + 5);
+        writeFileSync(file, data);
+        const r = await pool.hash(file, { chunkSize: 1024 * 1024 });
+        assert.ok(r.ok === true, JSON.stringify(r));
+        assert.equal(r.sha256, createHash('sha256').update(data).digest('hex'));
+        assert.equal(r.size, data.length);
+        assert.equal((await pool.digests([file, dir], 1))?.length, 2);
+        assert.equal(pool.stats.started, 1);
+      });
+    } finally {
+      await pool.close();
+    }
   });
 
   it("builds packageurl-js's Intl.Collator on first use, not as it loads (scripts/bundle.mjs)", () => {
