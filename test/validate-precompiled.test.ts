@@ -8,7 +8,9 @@ import { describe, it } from 'node:test';
 import { buildBom } from '../src/bom/build.js';
 import { serializeBom } from '../src/bom/serialize.js';
 import { SPEC_VERSIONS } from '../src/bom/spec-features.js';
-import { stripAnnotations } from '../src/bom/precompile.js';
+import { createRequire } from 'node:module';
+import { linearUniqueItems, stripAnnotations } from '../src/bom/precompile.js';
+import { duplicateItems } from '../src/bom/unique-items.js';
 import { hasPrecompiledValidator, validateBomText, VALIDATABLE_VERSIONS } from '../src/bom/validate.js';
 import { scan } from '../src/scan.js';
 import { fixturePath } from './helpers.js';
@@ -25,6 +27,11 @@ const BREAKS: Record<string, (d: Doc) => void> = {
   'wrong type': (d) => { d.components[0].name = 42; },
   'idn-email format': (d) => { d.metadata.authors = [{ name: 'x', email: 'not an email' }]; },
   'SPDX licence id': (d) => { d.components[0].licenses = [{ license: { id: 'NOT-A-LICENCE' } }]; },
+  'duplicate items': (d) => { d.components.splice(1, 0, structuredClone(d.components[0])); },
+  'duplicate items, keys in another order': (d) => {
+    const copy = Object.fromEntries(Object.entries(structuredClone(d.components[0]) as Doc).reverse());
+    d.components.push(d.components[1], copy);
+  },
 };
 
 describe('validate: precompiled validators', () => {
@@ -98,5 +105,60 @@ describe('validate: stripAnnotations', () => {
     const copy = structuredClone(schema);
     stripAnnotations(schema);
     assert.deepEqual(schema, copy);
+  });
+});
+
+describe('validate: duplicateItems', () => {
+  /** ajv's own check: its deep equality, in its loop order (last item first, then the nearest earlier one). */
+  const ajvEqual = (createRequire(import.meta.url)('ajv/dist/runtime/equal') as { default: (a: unknown, b: unknown) => boolean }).default;
+  const pairwise = (items: readonly unknown[]): [number, number] | undefined => {
+    for (let i = items.length - 1; i > 0; i--) for (let j = i - 1; j >= 0; j--) if (ajvEqual(items[i], items[j])) return [i, j];
+    return undefined;
+  };
+
+  it('finds the pair ajv reports, on random JSON with duplicates in any key order', () => {
+    let seed = 7;
+    const rnd = (n: number): number => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) % n);
+    const value = (depth: number): unknown => {
+      switch (rnd(depth > 2 ? 4 : 7)) {
+        case 0: return rnd(3) - 1 || (rnd(2) === 0 ? -0 : 0);
+        case 1: return ['a', 'b', '"', 'a\u0000'][rnd(4)];
+        case 2: return rnd(2) === 0;
+        case 3: return null;
+        case 4: case 5: {
+          const o: Record<string, unknown> = {};
+          for (let k = rnd(4); k > 0; k--) o[['x', 'y', 'z', '"x"'][rnd(4)] as string] = value(depth + 1);
+          return o;
+        }
+        default: return Array.from({ length: rnd(3) }, () => value(depth + 1));
+      }
+    };
+    const reorder = (v: unknown): unknown => Array.isArray(v) ? v.map(reorder)
+      : v !== null && typeof v === 'object' ? Object.fromEntries(Object.entries(v).reverse().map(([k, x]) => [k, reorder(x)])) : v;
+    let withDuplicates = 0;
+    for (let round = 0; round < 400; round++) {
+      const items = Array.from({ length: rnd(12) }, () => value(0));
+      // Copies, some with their keys in another order, at random places.
+      for (let c = rnd(3); c > 0 && items.length > 0; c--) items.splice(rnd(items.length + 1), 0, reorder(items[rnd(items.length)]));
+      const expected = pairwise(items);
+      if (expected !== undefined) withDuplicates++;
+      assert.deepEqual(duplicateItems(items), expected, JSON.stringify(items));
+    }
+    assert.ok(withDuplicates > 100 && withDuplicates < 400, `${withDuplicates} of 400 rounds had duplicates`);
+  });
+
+  it('tells apart what deep equality tells apart', () => {
+    assert.equal(duplicateItems([[1, 2], [2, 1], { 0: 1, 1: 2 }, '1,2', ['1', 2], { a: [] }, { a: {} }, { a: null }, {}]), undefined);
+    assert.deepEqual(duplicateItems([{ a: 1, b: [{ c: 0 }] }, 5, { b: [{ c: -0 }], a: 1 }]), [2, 0]);
+  });
+
+  it('is spliced in for every pairwise loop, and refuses a loop it does not know', () => {
+    const loop = 'let i0 = data3.length;let j0;if(i0 > 1){outer0:for(;i0--;){for(j0 = i0; j0--;){if(func0(data3[i0], data3[j0])){report(i0, j0);break outer0;}}}}';
+    const code = linearUniqueItems(`"use strict";module.exports = v;${loop}`);
+    assert.match(code, /^"use strict";const mlbomDuplicateItems = function duplicateItems\(/);
+    assert.doesNotMatch(code, /func0\(/);
+    assert.match(code, /outer0:for\(const mlbomPair = mlbomDuplicateItems\(data3\); mlbomPair !== undefined;\)\{i0 = mlbomPair\[0\];for\(j0 = mlbomPair\[1\];;\)\{if\(true\)\{report\(i0, j0\);break outer0;/);
+    assert.throws(() => linearUniqueItems(`"use strict";${loop.replace('func0(data3[i0], data3[j0])', 'eq(data3[i0], data3[j0])')}`), /not recognised/);
+    assert.equal(linearUniqueItems('"use strict";module.exports = v;'), '"use strict";module.exports = v;');
   });
 });
