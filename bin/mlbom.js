@@ -62,3 +62,15 @@ process.exitCode = await run(process.argv.slice(2), {
   env: process.env,
   cwd: process.cwd(),
 });
+
+// Everything is written and awaited by now. Left to end by itself, Node
+// would first tear down the heap, which took 10-15 ms after a scan. Exit
+// instead, once both streams have flushed what they hold (a pipe is
+// asynchronous on some platforms).
+await Promise.all([process.stdout, process.stderr].map(flushed));
+process.exit();
+
+function flushed(stream) {
+  if (stream.destroyed || stream.writableEnded) return undefined;
+  return new Promise((resolve) => stream.write('', () => resolve()));
+}

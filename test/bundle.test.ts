@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -16,6 +17,23 @@ describe('bundled CLI', () => {
     const bundle = statSync(fileURLToPath(BUNDLE)).mtimeMs;
     const compiled = statSync(fileURLToPath(new URL('../src/cli/index.js', import.meta.url))).mtimeMs;
     assert.ok(bundle >= compiled, 'npm run build must bundle after tsc');
+  });
+
+  it('bin/mlbom.js exits with the command\'s code once everything is written', () => {
+    const bin = fileURLToPath(new URL('../../bin/mlbom.js', import.meta.url));
+    for (const [args, code] of [[[], 0], [['--fail-on', 'low'], 1]] as const) {
+      const r = spawnSync(process.execPath, [bin, 'scan', 'demo-project', '--offline', '--reproducible', '--no-cache', ...args], {
+        cwd: fixturePath(),
+        encoding: 'utf8',
+        env: { PATH: process.env['PATH'] ?? '', HOME: '/nonexistent' },
+        timeout: 60_000,
+      });
+      assert.equal(r.status, code, r.stderr);
+      const bom = JSON.parse(r.stdout) as { bomFormat: string; components: unknown[] };
+      assert.equal(bom.bomFormat, 'CycloneDX');
+      assert.ok(bom.components.length > 5);
+      if (code === 1) assert.match(r.stderr, /--fail-on low/);
+    }
   });
 
   it('hashes on its own CommonJS worker, dist/cli/hash-worker.cjs', async () => {
