@@ -77,9 +77,14 @@ export async function scan(dir: string, options: ScanOptions = {}): Promise<Inve
 
   const hashIssues: Issue[] = [];
   const hashing = new HashRun(options, filesDiscovered, hashIssues);
-  const early = hashing.start(walked.files.filter((f) => looksLikeWeights(f.path)));
+  let handedOver: () => void = () => undefined;
+  const started = new Promise<void>((resolve) => (handedOver = resolve));
+  const early = hashing.start(walked.files.filter((f) => looksLikeWeights(f.path)), handedOver);
   // Awaited below; if the parse stage throws first, a rejection here (a throwing onProgress) must not go unhandled meanwhile.
   early.catch(() => undefined);
+  // The weights reach the hash workers before the parse stage loads: compiling its modules keeps this
+  // thread busy for 50-100 ms, and the stats and cache look-ups before the hand-over waited for it.
+  await Promise.race([started, early.then(noop, noop)]);
   const { parseTree, rootInfo } = await import('./parse.js');
   const onProgress = options.onProgress;
   const parsed = await parseTree(walked.files, report, {
@@ -126,8 +131,11 @@ class HashRun {
     private readonly issues: Issue[],
   ) {}
 
-  /** Hash these files; resolves when done, with what `hashFiles` gives. Never rejects for a file's own errors. */
-  start(files: readonly WalkedFile[]): Promise<HashOutcome[]> {
+  /**
+   * Hash these files; resolves when done, with what `hashFiles` gives. Never rejects for a file's own errors.
+   * @param onStarted called once every file is cached or queued for hashing (HashOptions.onStarted).
+   */
+  start(files: readonly WalkedFile[], onStarted?: () => void): Promise<HashOutcome[]> {
     const part = this.parts.push({ filesDone: 0, filesTotal: files.length, filesCached: 0, bytesDone: 0, bytesTotal: 0 }) - 1;
     const onProgress = this.options.onProgress;
     const relOf = new Map(files.map((f) => [f.absPath, f.path]));
@@ -143,6 +151,7 @@ class HashRun {
       },
       // The cache is not a scanned file: its warnings name the scan root.
       onWarning: (message) => this.issues.push({ path: '.', scanner: 'hash', message }),
+      onStarted,
     };
     return files.length === 0 ? Promise.resolve([]) : hashFiles(files.map((f) => ({ absPath: f.absPath })), opts);
   }
@@ -183,3 +192,5 @@ async function hashAssets(assets: readonly Asset[], walked: readonly WalkedFile[
     else hashing.issue({ path: file.path, scanner: 'hash', message: `cannot hash: ${o.code === 'EACCES' ? 'permission denied' : o.code === 'ERROR' ? o.message : o.code}` });
   });
 }
+
+function noop(): void {}

@@ -3,6 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { link, mkdir, stat, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
 import { describe, it } from 'node:test';
 import { hashFiles, type HashOptions, type HashOutcome, type HashSession, type HashStats } from '../src/hash/engine.js';
@@ -226,6 +227,37 @@ describe('hashFiles: errors are outcomes', () => {
       assert.equal(out.onWorkers, 1);
       // A referenced idle worker would hold the process until the 2 s idle timeout.
       assert.ok(out.exitAfterMs < 1000, `exit came ${out.exitAfterMs} ms after the hash`);
+    });
+  });
+
+  it('calls onStarted once, when the files are cached or handed over and before any is done', async () => {
+    await withTempDir(async (dir) => {
+      const files = [0, 1, 2].map((i) => join(dir, `w${i}.bin`));
+      const contents = files.map((_, i) => pseudoRandomBytes(2 * MiB + i, 40 + i));
+      await Promise.all(files.map((f, i) => writeFile(f, contents[i]!)));
+      await sleep(150); // past the racily-clean window, so the first hash is cached
+      const cacheDir = join(dir, 'cache');
+      // One file is in the hash cache already: it is answered, not handed over.
+      await hashFiles([{ absPath: files[0]! }], { cacheDir, concurrency: 1 });
+      const pool = new HashWorkerPool({ size: 2, idleMs: 60_000 });
+      try {
+        const seen: Array<{ tasks: number; done: number }> = [];
+        let done = 0;
+        const outcomes = await hashFiles(files.map((absPath) => ({ absPath })), {
+          pool,
+          cacheDir,
+          mainThreadMaxBytes: 0,
+          concurrency: 1,
+          onProgress: (p) => (done = p.filesDone - p.filesCached),
+          onStarted: () => seen.push({ tasks: pool.stats.tasks, done }),
+        });
+        // With one file at a time, the first uncached file is with a worker and the other waits its turn.
+        assert.deepEqual(seen, [{ tasks: 1, done: 0 }]);
+        assert.deepEqual(outcomes.map((o) => o.ok && o.sha256), contents.map((c) => sha(c)));
+        assert.equal(pool.stats.tasks, 2);
+      } finally {
+        await pool.close();
+      }
     });
   });
 

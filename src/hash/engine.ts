@@ -74,6 +74,12 @@ export interface HashOptions {
   readonly onWarning?: (message: string) => void;
   /** Called once at the end with what was done, e.g. for `--debug` or tests. */
   readonly onStats?: (stats: HashStats) => void;
+  /**
+   * Called once every file has been answered from the cache or handed to
+   * a worker or to this thread's queue, before any of it is hashed; not
+   * called when hashFiles fails before that.
+   */
+  readonly onStarted?: () => void;
   /** Bytes per read; default 1 MiB. */
   readonly chunkSize?: number;
   /**
@@ -161,7 +167,10 @@ export async function hashFiles(jobs: readonly HashJob[], options: HashOptions =
     const big = toHash.filter((u) => u.size >= cut).sort((a, b) => b.size - a.size);
     const small = toHash.filter((u) => u.size < cut);
     const store = (u: Unit, sha256: string): void => cache?.store(u.realPath, u.key, sha256);
-    await Promise.all([mapLimit(big, limit, (u) => run.hash(u, true, store)), mapLimit(small, SMALL_CONCURRENCY, (u) => run.hash(u, false, store)), ...awaited]);
+    const all = Promise.all([mapLimit(big, limit, (u) => run.hash(u, true, store)), mapLimit(small, SMALL_CONCURRENCY, (u) => run.hash(u, false, store)), ...awaited]);
+    // mapLimit has posted the first `limit` big files to the pool by now (pool.hash posts synchronously).
+    options.onStarted?.();
+    await all;
     await cache?.save();
   } finally {
     // Whatever happened, no other call of the session may wait forever (a settled promise ignores this).
