@@ -178,6 +178,11 @@ const result = await build({
   banner: { js: "import { createRequire as __mlbomCreateRequire } from 'node:module'; const require = __mlbomCreateRequire(import.meta.url);" },
   plugins: [namedCommonJs, bundledSerialize, bundledWorker, keepModuleUrls, lazyCollator],
   chunkNames: 'chunk-[hash]',
+  // Less text for Node to decode and V8 to parse on every start: 2.9 MiB instead of 4.2. Names are
+  // kept, so a --debug stack trace still names its functions. 8 × 256 MiB of weights: median
+  // 1.27 s instead of 1.36 s over 8 interleaved runs; an empty folder 0.37 s instead of 0.39 s.
+  minifyWhitespace: true,
+  minifySyntax: true,
   legalComments: 'eof',
   logLevel: 'warning',
   metafile: true,
