@@ -103,10 +103,14 @@ const namedCommonJs = {
 /**
  * packageurl-js builds an Intl.Collator as it loads, to sort purl
  * components with: 10-13 ms of ICU set-up on the main thread of every scan,
- * which loads the library while it hashes, though few BOMs sort any. In the
- * bundle the collator is built on its first use instead; it is the same
- * collator, so every comparison is the same. test/bundle.test.ts checks that
- * the rewrite still applies after a dependency update.
+ * which loads the library while it hashes. Making it lazy was not enough:
+ * the library's only comparison runs as it loads too, sorting its
+ * components' sort-order numbers (0-7) while it builds `PurlComponent`. A
+ * single digit collates in numeric order, so those need no collator; any
+ * other comparison still uses the same collator, built on first use.
+ * test/bundle.test.ts checks that the rewrite still applies after a
+ * dependency update, that loading builds no collator, and that the
+ * library's component order is unchanged.
  */
 const EAGER_COLLATOR = 'const { compare: localeCompare } = new Intl.Collator()';
 const lazyCollator = {
@@ -117,7 +121,11 @@ const lazyCollator = {
       if (!source.includes(EAGER_COLLATOR)) {
         return { contents: source, loader: 'js', warnings: [{ text: 'packageurl-js changed: its Intl.Collator is built as it loads again' }] };
       }
-      const lazy = 'let collator\nconst localeCompare = (a, b) => (collator ??= new Intl.Collator()).compare(a, b)';
+      const lazy = [
+        'let collator',
+        'const isDigit = (x) => Number.isInteger(x) && x >= 0 && x <= 9',
+        'const localeCompare = (a, b) => (isDigit(a) && isDigit(b) ? Math.sign(a - b) : (collator ??= new Intl.Collator()).compare(a, b))',
+      ].join('\n');
       return { contents: source.replace(EAGER_COLLATOR, lazy), loader: 'js' };
     });
   },
