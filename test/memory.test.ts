@@ -36,4 +36,29 @@ describe('memory stays bounded', () => {
       assert.ok(peakMB < 200, `peak RSS ${peakMB.toFixed(1)} MB`);
     });
   });
+
+  it('collects garbage after a large scan without leaving a global gc behind', () => {
+    // A child process: the collection sets V8 flags, which are process-wide.
+    const script = `
+      const { runInNewContext } = await import('node:vm');
+      const { Worker } = await import('node:worker_threads');
+      const { collectScanGarbage } = await import(${JSON.stringify(join(repoRoot, 'dist/src/cli/scan.js'))});
+      const skipped = collectScanGarbage(Number.MAX_SAFE_INTEGER);
+      let garbage = Array.from({ length: 200000 }, (_, i) => ({ i, s: String(i) }));
+      garbage = undefined;
+      const before = process.memoryUsage().heapUsed;
+      const collected = collectScanGarbage(0);
+      const after = process.memoryUsage().heapUsed;
+      const inWorker = await new Promise((resolve) => {
+        const w = new Worker('require("node:worker_threads").parentPort.postMessage(typeof gc)', { eval: true, execArgv: [] });
+        w.once('message', (m) => { resolve(m); void w.terminate(); });
+      });
+      console.log(JSON.stringify({ skipped, collected, freed: before - after, global: typeof gc, newContext: runInNewContext('typeof gc'), inWorker }));
+    `;
+    const out = JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' }));
+    assert.equal(out.skipped, false, 'a heap under the threshold is left alone');
+    assert.equal(out.collected, true);
+    assert.ok(out.freed > 5_000_000, `freed ${out.freed} bytes`);
+    assert.deepEqual([out.global, out.newContext, out.inWorker], ['undefined', 'undefined', 'undefined']);
+  });
 });

@@ -173,11 +173,21 @@ const COLLECT_ABOVE_BYTES = 64 * 1024 * 1024;
  * 20 MB of code and data) before it collects: a 50k-file tree peaked at
  * 194-199 MB against 184-191 MB with one full collection here, which costs
  * a few tens of ms on such a heap. Small scans and snapshot answers skip it.
+ * `gc` exists only in contexts created while --expose-gc is set, so the flag
+ * is set for one new context and cleared again: no later context or worker
+ * gets a global `gc`. Returns whether it collected.
  */
-function collectScanGarbage(): void {
-  if (getHeapStatistics().used_heap_size < COLLECT_ABOVE_BYTES) return;
+export function collectScanGarbage(minHeapBytes = COLLECT_ABOVE_BYTES): boolean {
+  if (getHeapStatistics().used_heap_size < minHeapBytes) return false;
   setFlagsFromString('--expose-gc');
-  (runInNewContext('gc') as () => void)();
+  let gc: () => void;
+  try {
+    gc = runInNewContext('gc') as () => void;
+  } finally {
+    setFlagsFromString('--no-expose-gc');
+  }
+  gc();
+  return true;
 }
 
 async function loadOutputStages(flags: ScanFlags) {
