@@ -21,7 +21,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, platform, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fmtBytes, table } from './measure.js';
-import { Bench, caseA, caseB, caseC, caseD, caseE, caseScale, caseTty, cdxgenRows, coldTree, type Best, type TreeRun } from './scale-cases.js';
+import { Bench, caseA, caseB, caseC, caseD, caseE, caseScale, caseTty, cdxgenRows, coldTrees, type Best, type TreeRun } from './scale-cases.js';
 import { checkDisk, needs, readConfig, tree, weightsA, weightsB, weightsOne, type CaseName } from './scale-setup.js';
 
 async function main(): Promise<void> {
@@ -75,13 +75,10 @@ async function run(b: Bench): Promise<void> {
     bestB = await caseB(b, bw);
   }
   const mid = cfg.treeSizes[1];
-  const runs = new Map<number, TreeRun>();
-  for (const [n, t] of trees) {
-    log(`cold scans of the ${n}-file tree`);
-    runs.set(n, await coldTree(b, t));
-    if (n === mid && has('c')) caseC(b, t, runs.get(n) as TreeRun);
-  }
+  const runs = trees.size > 0 ? await coldTrees(b, trees, log) : new Map<number, TreeRun>();
   const c = trees.get(mid);
+  const cold = runs.get(mid);
+  if (has('c') && c !== undefined && cold !== undefined) caseC(b, c, cold);
   if (has('d') && c !== undefined && a !== undefined && bw !== undefined) {
     log('(d)');
     await caseD(b, c, runs.get(mid) as TreeRun, a, bw);
