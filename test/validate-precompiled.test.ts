@@ -4,6 +4,8 @@
  * library's own JsonStrictValidator, on good BOMs and on broken ones.
  */
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { buildBom } from '../src/bom/build.js';
 import { serializeBom } from '../src/bom/serialize.js';
@@ -11,7 +13,8 @@ import { SPEC_VERSIONS } from '../src/bom/spec-features.js';
 import { createRequire } from 'node:module';
 import { linearUniqueItems, stripAnnotations } from '../src/bom/precompile.js';
 import { duplicateItems } from '../src/bom/unique-items.js';
-import { hasPrecompiledValidator, validateBomText, VALIDATABLE_VERSIONS } from '../src/bom/validate.js';
+import { hasPrecompiledValidator, validateBomText, validatorFile, VALIDATABLE_VERSIONS } from '../src/bom/validate.js';
+import { codeCachePath } from '../src/util/code-cache.js';
 import { scan } from '../src/scan.js';
 import { fixturePath } from './helpers.js';
 
@@ -66,6 +69,20 @@ describe('validate: precompiled validators', () => {
       const good = JSON.stringify(withEmail);
       assert.deepEqual(await validateBomText(good), await validateBomText(good, { json: 'library' }));
       assert.equal((await validateBomText(good)).valid, true, specVersion);
+    }
+  });
+
+  it('come with V8 code caches that a process without V8 flags takes, and that other flags only make slower', () => {
+    for (const v of VALIDATABLE_VERSIONS) assert.ok(existsSync(codeCachePath(validatorFile(v))), `bom-${v}.cjs.v8cache missing: run npm run build`);
+    const golden = fixturePath('golden', 'demo-project.cdx.json');
+    const probe = `import { readFileSync } from 'node:fs';
+import { validateBomText, validatorCodeCache } from ${JSON.stringify(new URL('../src/bom/validate.js', import.meta.url).href)};
+const r = await validateBomText(readFileSync(${JSON.stringify(golden)}, 'utf8'));
+process.stdout.write(JSON.stringify({ valid: r.valid, cache: validatorCodeCache(r.specVersion) }));`;
+    for (const [flags, cache] of [[[], 'accepted'], [['--no-allocation-site-pretenuring'], 'rejected']] as const) {
+      const r = spawnSync(process.execPath, [...flags, '--input-type=module', '-e', probe], { encoding: 'utf8', env: { PATH: process.env['PATH'] ?? '' }, timeout: 30_000 });
+      assert.equal(r.status, 0, r.stderr);
+      assert.deepEqual(JSON.parse(r.stdout), { valid: true, cache }, flags.join(' '));
     }
   });
 });

@@ -6,8 +6,10 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Validation } from '@cyclonedx/cyclonedx-library';
 import { MlbomError } from '../errors.js';
+import { requireWithCodeCache, type CodeCacheState } from '../util/code-cache.js';
 
 export const VALIDATABLE_VERSIONS = ['1.2', '1.3', '1.4', '1.5', '1.6', '1.7'] as const;
 export type ValidatableVersion = (typeof VALIDATABLE_VERSIONS)[number];
@@ -75,17 +77,36 @@ interface StandaloneValidate {
   errors?: unknown[] | null;
 }
 
+/** What became of each generated validator's V8 code cache (util/code-cache.ts), by spec version. */
+const codeCaches = new Map<string, CodeCacheState>();
+
+/**
+ * Whether the generated validator for this spec version was compiled from
+ * its build-time code cache; undefined until it is loaded (or when the build
+ * made none). For `--debug` and the tests.
+ */
+export function validatorCodeCache(version: string): CodeCacheState | undefined {
+  return codeCaches.get(version);
+}
+
 /** The build's generated validator, or undefined when the build did not make one (plain `tsc`). */
 function precompiledValidator(version: string): JsonCheck | undefined {
   // The version becomes part of a module path: only the known ones.
   if (!(VALIDATABLE_VERSIONS as readonly string[]).includes(version)) return undefined;
   let validate: StandaloneValidate;
   try {
-    validate = require(`./validators/bom-${version}.cjs`) as StandaloneValidate;
+    const loaded = requireWithCodeCache(validatorFile(version));
+    validate = loaded.exports as StandaloneValidate;
+    codeCaches.set(version, loaded.cache);
   } catch {
     return undefined;
   }
   return async (text) => (validate(JSON.parse(text)) ? null : validate.errors ?? []);
+}
+
+/** Where the build writes the generated validator for a spec version (precompile.ts). */
+export function validatorFile(version: ValidatableVersion | string): string {
+  return join(dirname(fileURLToPath(import.meta.url)), 'validators', `bom-${version}.cjs`);
 }
 
 async function libraryValidator(version: string): Promise<JsonCheck> {

@@ -102,7 +102,7 @@ export function registerScan(program: Command, io: CliIo, log: Logger, setExit: 
       } finally {
         progress.done();
       }
-      const { buildBom, serializeBom, validateBomText, enrich } = await stages;
+      const { buildBom, serializeBom, validateBomText, validatorCodeCache, enrich } = await stages;
       if (!fromSnapshot) collectScanGarbage();
       const offline = flags.offline === true || isTruthy(io.env['HF_HUB_OFFLINE']);
       const enriched = await enrich(scanned, {
@@ -123,6 +123,7 @@ export function registerScan(program: Command, io: CliIo, log: Logger, setExit: 
       const text = serializeBom(built, { format: flags.format, specVersion: flags.specVersion });
       if (flags.validate) {
         const result = await validateBomText(text);
+        log.debug(`schema validator ${result.specVersion}: code cache ${validatorCodeCache(result.specVersion) ?? 'not used'}`);
         if (!result.valid) {
           throw new MlbomError('INTERNAL', `the generated BOM is not valid CycloneDX ${result.specVersion} (a bug in mlbom): ${result.errors.slice(0, 3).join('; ')}`);
         }
@@ -199,7 +200,7 @@ async function loadOutputStages(flags: ScanFlags) {
   ]);
   if (flags.format === 'xml') await serialize.loadXmlSerializer();
   else if (flags.validate) await validate.prepareJsonValidator(flags.specVersion);
-  return { buildBom: build.buildBom, serializeBom: serialize.serializeBom, validateBomText: validate.validateBomText, enrich: enrichMod.enrich };
+  return { buildBom: build.buildBom, serializeBom: serialize.serializeBom, validateBomText: validate.validateBomText, validatorCodeCache: validate.validatorCodeCache, enrich: enrichMod.enrich };
 }
 
 /**
