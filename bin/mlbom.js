@@ -22,29 +22,12 @@ const useBundle = mtime(bundle) >= mtime(compiled);
 // against 1.00-1.03 s, hashing 8 × 256 MiB the same). Unused ones are
 // unref'ed and stop after 2 s idle.
 const command = process.argv[2];
-let booted = Promise.resolve();
 const cores = availableParallelism();
 if ((command === 'scan' || command === 'verify') && cores > 1) {
   const pool = useBundle ? new URL('../dist/cli/pool.js', import.meta.url) : new URL('../dist/src/hash/pool.js', import.meta.url);
   const { sharedPool } = await import(pool.href);
   sharedPool().prestart(Math.min(cores - 1, 4));
-  booted = sharedPool().booted();
 }
-
-// Allocation-site pretenuring makes V8 allocate objects from a site straight
-// into the old generation once enough of them survived a young-generation
-// collection. A scan creates millions of short-lived tokens, and a large
-// source file at the wrong moment tipped their site over: in about one cold
-// scan in three of a 50k-file tree, every later token went to the old
-// generation, doubling CPU time and peak RSS (9 s / 190 MB against
-// 15 s / 420 MB). The flag is read at each collection, so it takes effect
-// for the rest of the run.
-// It is set once the hash workers have booted, not first thing: a changed
-// flag makes V8 refuse the code cache of Node's built-in modules, and every
-// worker then took about 22 ms more CPU to boot and the main thread paid
-// about twice as much for each built-in it loaded. Scanning starts after
-// the walk, later than that.
-void booted.then(() => setFlagsFromString('--no-allocation-site-pretenuring'));
 
 const { run } = await import(useBundle ? bundle.href : compiled.href);
 
@@ -61,6 +44,19 @@ process.exitCode = await run(process.argv.slice(2), {
   stderr: process.stderr,
   env: process.env,
   cwd: process.cwd(),
+  // Allocation-site pretenuring makes V8 allocate objects from a site straight
+  // into the old generation once enough of them survived a young-generation
+  // collection. A scan of a large tree creates millions of short-lived tokens,
+  // and a large source file at the wrong moment tipped their site over: in
+  // about one cold scan in three of a 50k-file tree, every later token went to
+  // the old generation, doubling CPU time and peak RSS (9 s / 190 MB against
+  // 15 s / 420 MB). The flag is read at each collection, so it takes effect for
+  // the rest of the run.
+  // Only for large trees (cli/scan.ts says when): a changed V8 flag makes V8
+  // refuse every code cache made without it, Node's own for its built-in
+  // modules (a worker booted after it took about 22 ms more CPU) and the
+  // schema validator's (util/code-cache.ts; 20 ms more).
+  tuneForLargeScan: () => setFlagsFromString('--no-allocation-site-pretenuring'),
 });
 
 // Everything is written and awaited by now. Left to end by itself, Node

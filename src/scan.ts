@@ -40,6 +40,8 @@ export interface ScanOptions {
    * (something changed during the scan, or was gone by its end).
    */
   readonly onSnapshot?: (event: 'hit' | 'miss' | 'saved' | 'unsaved') => void;
+  /** Called once after the walk, before any file is parsed, with the number of files found. */
+  readonly onWalked?: (filesDiscovered: number) => void;
 }
 
 export type { ScanProgress };
@@ -73,6 +75,7 @@ export async function scan(dir: string, options: ScanOptions = {}): Promise<Inve
   const walked = await walk(absRoot, { exclude: options.exclude, gitignore: options.gitignore });
   report(walked.issues);
   const filesDiscovered = walked.files.length;
+  options.onWalked?.(filesDiscovered);
   options.onProgress?.({ phase: 'discover', filesDiscovered });
 
   const hashIssues: Issue[] = [];

@@ -5,11 +5,12 @@
  */
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { LARGE_SCAN_FILES } from '../src/cli/scan.js';
 import { BUNDLE, fixturePath, runCli, withTempDir } from './helpers.js';
 
 describe('bundled CLI', () => {
@@ -34,6 +35,31 @@ describe('bundled CLI', () => {
       assert.ok(bom.components.length > 5);
       if (code === 1) assert.match(r.stderr, /--fail-on low/);
     }
+  });
+
+  it('bin/mlbom.js turns off V8 allocation-site pretenuring for large scans only, so small ones keep the validator\'s code cache', async () => {
+    const bin = fileURLToPath(new URL('../../bin/mlbom.js', import.meta.url));
+    const run = (dir: string): string => {
+      const r = spawnSync(process.execPath, [bin, 'scan', dir, '--offline', '--reproducible', '--no-cache', '--debug', '-o', join(dir, '..', 'bom.json')], {
+        encoding: 'utf8',
+        env: { PATH: process.env['PATH'] ?? '', HOME: '/nonexistent' },
+        timeout: 60_000,
+      });
+      assert.equal(r.status, 0, r.stderr);
+      return r.stderr;
+    };
+    await withTempDir(async (root) => {
+      const tree = join(root, 'tree');
+      mkdirSync(tree);
+      for (let i = 0; i < LARGE_SCAN_FILES - 1; i++) writeFileSync(join(tree, `f${i}.txt`), '');
+      const small = run(tree);
+      assert.doesNotMatch(small, /tuning V8/);
+      assert.match(small, /schema validator 1\.6: code cache accepted/);
+      writeFileSync(join(tree, 'one-more.txt'), '');
+      const large = run(tree);
+      assert.match(large, new RegExp(`debug: ${LARGE_SCAN_FILES} files: tuning V8 for a large scan`));
+      assert.match(large, /schema validator 1\.6: code cache rejected/);
+    });
   });
 
   it('hashes on its own CommonJS worker, dist/cli/hash-worker.cjs', async () => {

@@ -180,4 +180,20 @@ describe('scan: progress through the parse stage', () => {
     assert.equal(last.filesScanned, last.filesToScan);
     assert.equal(monotonic, true);
   });
+
+  it('calls onWalked once, with the number of files found, before any progress of the parse stage', async () => {
+    const events: string[] = [];
+    await scan(fixturePath('demo-project'), {
+      onWalked: (n) => events.push(`walked ${n}`),
+      onProgress: (p) => {
+        if (p.phase === 'discover') events.push(`discover ${p.filesDiscovered}`);
+        else if (!events.includes(p.phase)) events.push(p.phase);
+      },
+    });
+    const walked = events.filter((e) => e.startsWith('walked'));
+    assert.equal(walked.length, 1, events.join(', '));
+    assert.equal(events[0], walked[0]);
+    assert.equal(events[1], `discover ${(walked[0] as string).slice('walked '.length)}`);
+    assert.ok(Number((walked[0] as string).slice('walked '.length)) > 10);
+  });
 });

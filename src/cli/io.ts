@@ -10,6 +10,12 @@ export interface CliIo {
   readonly stderr: Writable;
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly cwd: string;
+  /**
+   * Called once when a scan's walk found a large tree, before any file is
+   * parsed (cli/scan.ts). `bin/mlbom.js` tunes V8's collector for it there;
+   * an in-process caller (a test) leaves its own process alone.
+   */
+  readonly tuneForLargeScan?: () => void;
 }
 
 export interface Logger {

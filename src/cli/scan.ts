@@ -87,6 +87,11 @@ export function registerScan(program: Command, io: CliIo, log: Logger, setExit: 
           fromSnapshot ||= event === 'hit';
           log.debug(`scan snapshot: ${event}`);
         },
+        onWalked: (files) => {
+          if (files < LARGE_SCAN_FILES || io.tuneForLargeScan === undefined) return;
+          log.debug(`${files} files: tuning V8 for a large scan`);
+          io.tuneForLargeScan();
+        },
         // Per-file reports cost a little on a large tree: only when a line will be drawn.
         onProgress: progress.enabled ? progress.update : undefined,
         onIssue: (i) => {
@@ -164,6 +169,14 @@ export function registerScan(program: Command, io: CliIo, log: Logger, setExit: 
       setExit(EXIT.OK);
     });
 }
+
+/**
+ * From this many files a scan is large enough for `io.tuneForLargeScan`
+ * (bin/mlbom.js says what it does and why). The trouble it prevents was
+ * seen on a 50k-file tree; a smaller tree gains nothing from it, and pays
+ * for it: the flag it sets makes V8 refuse the code caches made without it.
+ */
+export const LARGE_SCAN_FILES = 1000;
 
 /** Heap in use from which a full collection after the scan pays for itself. */
 const COLLECT_ABOVE_BYTES = 64 * 1024 * 1024;
