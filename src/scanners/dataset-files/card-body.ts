@@ -52,7 +52,8 @@ export function cardTitle(body: string): string | undefined {
   if (h1 === undefined) return undefined;
   const title = h1
     .replace(/^dataset card for\s+/i, '')
-    .replace(/^["'`“]+|["'`”]+$/g, '')
+    // Curly quotes as escapes: one non-ASCII character made V8 hold the whole bundled chunk as UTF-16 (scripts/bundle.mjs).
+    .replace(/^["'`\u201c]+|["'`\u201d]+$/g, '')
     .trim();
   return title === '' || looksLikeSecret(title) ? undefined : title;
 }
