@@ -10,7 +10,6 @@
 import { readFile, realpath, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { buildId } from './build-id.js';
-import { parse as parseToml } from 'smol-toml';
 import { classify, type Candidate } from './discover/classify.js';
 import type { WalkedFile } from './discover/walk.js';
 import { chatTemplatePrompts } from './resolve/chat-templates.js';
@@ -223,7 +222,9 @@ async function manifestIdentity(absRoot: string): Promise<{ name?: string; versi
     // No or unreadable package.json: try the next manifest.
   }
   try {
-    const doc = parseToml(await readFile(join(absRoot, 'pyproject.toml'), 'utf8')) as {
+    const text = await readFile(join(absRoot, 'pyproject.toml'), 'utf8');
+    const { parse: parseToml } = await import('smol-toml');
+    const doc = parseToml(text) as {
       project?: { name?: unknown; version?: unknown };
       tool?: { poetry?: { name?: unknown; version?: unknown } };
     };

@@ -3,7 +3,7 @@
  * how every conversation is framed. Each becomes a prompt asset, hashed,
  * with its variables, that targets its model.
  */
-import { jinjaVariables } from '../scanners/prompt-files/index.js';
+import { jinjaVariables } from '../scanners/prompt-files/jinja.js';
 import type { Asset, Relationship } from '../types.js';
 import type { FoundTemplate } from './group.js';
 

@@ -4,7 +4,9 @@
  * belong to that card's dataset instead of standing alone.
  */
 import type { WalkedFile } from '../discover/walk.js';
-import { dataFormatOf, describeDataFile, isDatasetCandidate } from '../scanners/dataset-files/index.js';
+// From the modules themselves, not the scanner's index: resolve always loads, the dataset-card scanner only for a card.
+import { describeDataFile } from '../scanners/dataset-files/describe.js';
+import { dataFormatOf, isDatasetCandidate } from '../scanners/dataset-files/paths.js';
 import type { Asset, Issue } from '../types.js';
 import { withFileSource } from '../util/byte-source.js';
 import { mapLimit } from '../util/pool.js';

@@ -47,35 +47,15 @@ import { emitServices, scanServiceCalls } from './services.js';
 import { SCANNER, Sink } from './sink.js';
 import { bareStrings, scanStrings } from './strings.js';
 import { matchBrackets, type Lang, type Token } from './tokens.js';
+import { claims, extensionLang, MAX_BYTES } from './claims.js';
 import { looksMinified } from '../../util/text-lines.js';
 
+export { claims, MAX_BYTES } from './claims.js';
 export { lexJs } from './lexer-js.js';
 export { lexPython } from './lexer-python.js';
 export { isHubId, looksLikePath, parseHubUrl } from './hub-ids.js';
 // Moved to util/secrets.ts; re-exported for existing importers.
 export { secretProvider } from '../../util/secrets.js';
-
-const PY = ['.py', '.pyw'];
-const JS = ['.js', '.mjs', '.cjs', '.ts', '.tsx', '.jsx', '.mts', '.cts'];
-/** Third-party code: dependencies installed or vendored into the tree, and build output. */
-const SKIP_DIRS = new Set(['node_modules', 'site-packages', 'dist-packages', 'vendor', 'third_party', 'third-party', 'dist', 'build', '__pycache__', 'bower_components', '.venv', 'venv', '.tox', '.git']);
-
-export const MAX_BYTES = 4 * 1024 * 1024;
-
-function extensionLang(path: string): Lang | 'ipynb' | undefined {
-  const lower = path.toLowerCase();
-  if (lower.endsWith('.ipynb')) return 'ipynb';
-  if (PY.some((e) => lower.endsWith(e))) return 'py';
-  if (/\.d\.[mc]?ts$/.test(lower) || /[.-]min\.[mc]?js$/.test(lower)) return undefined;
-  if (JS.some((e) => lower.endsWith(e))) return 'js';
-  return undefined;
-}
-
-export function claims(path: string): boolean {
-  if (extensionLang(path) === undefined) return false;
-  const dirs = path.toLowerCase().split('/').slice(0, -1);
-  return !dirs.some((d) => SKIP_DIRS.has(d));
-}
 
 export function scanCode(text: string, ctx: SourceScanContext): SourceScan {
   const sink = new Sink(ctx.path);

@@ -17,24 +17,20 @@
 import { LineCounter, isMap, isScalar, isSeq, parseDocument, type Node } from 'yaml';
 import type { DependencyScope, SourceScan } from '../../types.js';
 import { PackageCollector } from '../../util/package-asset.js';
-import { isVendoredPath } from '../../util/vendored-paths.js';
 import { isYamlTooDeep } from '../../util/yaml-safe.js';
 import { addPipRequirement, fileScope } from '../pip/index.js';
 import type { SourceScanContext, SourceScanner } from '../types.js';
 import { cleanChannel, parseCondaSpec } from './spec.js';
+import { claims } from './claims.js';
 
 export { parseCondaSpec, cleanChannel } from './spec.js';
+export { claims } from './claims.js';
 
 const NAME = 'conda';
 const SKIP = new Set(['python', 'pip']);
 /** Environment files nest about 3 deep, so the cap is tighter than util/yaml-safe.ts's default. */
 const MAX_NESTING = 64;
 
-export function claims(path: string): boolean {
-  if (typeof path !== 'string' || isVendoredPath(path)) return false;
-  const base = (path.split('/').pop() ?? '').toLowerCase();
-  return /^environment[\w.-]*\.ya?ml$/.test(base) || base === 'conda.yaml' || base === 'conda.yml';
-}
 
 export function scan(text: string, ctx: SourceScanContext): SourceScan {
   const out = new PackageCollector({ path: ctx.path, scanner: NAME, confidence: 0.95 });

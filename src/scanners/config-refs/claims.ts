@@ -21,6 +21,9 @@ const NOT_CONFIG = new Set([
 /** `.env.example`, `.env.local.example`, `prod.env.sample`: templates only, never a live `.env`. */
 const ENV_TEMPLATE = /^(?:[\w.-]*\.)?env(?:\.[\w-]+)*\.(?:example|sample|template|dist)$|^\.env(?:\.[\w-]+)*\.(?:example|sample|template|dist)$/;
 
+/** Config bigger than this is data; yaml composes about 1 MB per second. */
+export const MAX_BYTES = 1024 * 1024;
+
 export type ConfigFormat = 'yaml' | 'json' | 'toml' | 'env';
 
 export function configFormat(path: string): ConfigFormat | undefined {
@@ -40,4 +43,8 @@ export function configFormat(path: string): ConfigFormat | undefined {
   }
   if (base.endsWith('.toml')) return 'toml';
   return undefined;
+}
+
+export function claims(path: string): boolean {
+  return configFormat(path) !== undefined;
 }

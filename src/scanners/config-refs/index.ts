@@ -13,7 +13,7 @@ import type { Asset, Issue, SourceScan } from '../../types.js';
 import { parseTomlSafely } from '../../util/toml-safe.js';
 import type { SourceScanContext, SourceScanner } from '../types.js';
 import { datasetRefAsset, mergeInFile, modelRefAsset, providerEnvVars, serviceAsset, servesLinks } from './assets.js';
-import { configFormat, type ConfigFormat } from './claims.js';
+import { claims, configFormat, MAX_BYTES, type ConfigFormat } from './claims.js';
 import { envTree } from './env-file.js';
 import { jsonLocator, tomlLocator, type Locate } from './lines.js';
 import { fromJs, newBudget, type CNode } from './tree.js';
@@ -22,7 +22,7 @@ import { yamlTree } from './yaml-tree.js';
 
 export { classifyModelValue, apiFamily, isHubId, type ModelRef, type Classified } from './model-id.js';
 export { modelRefAsset, modelRefId, normalizeRefPath } from './assets.js';
-export { configFormat } from './claims.js';
+export { claims, configFormat } from './claims.js';
 // Moved to util/; re-exported for existing importers.
 export { providerFromWord } from '../../util/ai-providers.js';
 export { looksLikeSecretValue as looksSecret } from '../../util/secrets.js';
@@ -30,12 +30,11 @@ export { parseYamlValue } from '../../util/yaml-safe.js';
 
 const SCANNER = 'config-refs';
 /** Config bigger than this is data; yaml composes about 1 MB per second. */
-const MAX_BYTES = 1024 * 1024;
 
 export const scanner: SourceScanner = {
   name: SCANNER,
   maxBytes: MAX_BYTES,
-  claims: (path) => configFormat(path) !== undefined,
+  claims,
   scan: scanConfig,
 };
 

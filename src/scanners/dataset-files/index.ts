@@ -17,21 +17,20 @@
  */
 import type { SourceScanner } from '../types.js';
 import { scanDatasetCard, SCANNER } from './card.js';
-import { isVendoredOrTestPath } from './paths.js';
+import { claims } from './claims.js';
 
 export { DATASET_CARD_KEYS, MODEL_CARD_ONLY_KEYS, isDatasetCardData, scanDatasetCard } from './card.js';
 export { cardContents, cardTitle, MAX_CONTENTS_CHARS } from './card-body.js';
 export { DATA_FORMATS, dataFormatOf, isDatasetCandidate, isVendoredOrTestPath } from './paths.js';
 export { describeDataFile, type DataFileInfo } from './describe.js';
+export { claims } from './claims.js';
 export { MAX_SCAN_BYTES } from './chunks.js';
 export { MAX_FOOTER_BYTES } from './parquet.js';
 // Moved to util/secrets.ts; re-exported for existing importers.
 export { looksLikeSecret } from '../../util/secrets.js';
 
-const CARD_NAMES: ReadonlySet<string> = new Set(['readme.md', 'readme.markdown']);
-
 export const scanner: SourceScanner = {
   name: SCANNER,
-  claims: (path) => CARD_NAMES.has(path.slice(path.lastIndexOf('/') + 1).toLowerCase()) && !isVendoredOrTestPath(path),
+  claims,
   scan: (text, ctx) => scanDatasetCard(text, ctx.path),
 };

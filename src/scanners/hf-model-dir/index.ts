@@ -21,7 +21,6 @@
 import { createHash } from 'node:crypto';
 import type { EmbeddedTemplate, FileRole, Issue, ModelFacts, Props } from '../../types.js';
 import { errorMessage } from '../../util/error-message.js';
-import { parseFrontMatter } from '../../util/front-matter.js';
 import { compareCodePoints } from '../../util/sort.js';
 import { cardDescription, cardFacts, hasModelCardKeys } from './card.js';
 import { findChatTemplate } from './chat-template.js';
@@ -158,6 +157,8 @@ async function readCard(input: HfDirInput, path: string, issues: Issue[]): Promi
     issues.push(issue(path, 'could not read file'));
     return undefined;
   }
+  // yaml loads with the first card: a folder of weights alone never needs it.
+  const { parseFrontMatter } = await import('../../util/front-matter.js');
   const fm = parseFrontMatter(content);
   if (fm.error !== undefined) issues.push(issue(path, `bad model card front matter: ${fm.error}`));
   return fm.data === undefined ? { body: fm.body } : { data: fm.data, body: fm.body };

@@ -18,28 +18,16 @@
  * - `ai_category`: see `src/util/ai-packages.ts`.
  */
 import type { SourceScan } from '../../types.js';
-import { isVendoredPath } from '../../util/vendored-paths.js';
 import type { SourceScanContext, SourceScanner } from '../types.js';
 import { scanPackageJson } from './package-json.js';
 import { scanPackageLock } from './package-lock.js';
+import { baseName, claims, LOCKS, MAX_BYTES } from './claims.js';
 
 export { classifyNpmSpec, exactSemver, integrityHashes } from './spec.js';
 
 const NAME = 'npm';
-/** package-lock.json of a large monorepo runs to tens of MB. */
-const MAX_BYTES = 64 * 1024 * 1024;
 
-const LOCKS = new Set(['package-lock.json', 'npm-shrinkwrap.json']);
-
-function baseName(path: string): string {
-  return path.split('/').pop() ?? '';
-}
-
-export function claims(path: string): boolean {
-  if (typeof path !== 'string' || isVendoredPath(path)) return false;
-  const base = baseName(path);
-  return base === 'package.json' || LOCKS.has(base);
-}
+export { claims } from './claims.js';
 
 export function scan(text: string, ctx: SourceScanContext): SourceScan {
   try {

@@ -19,58 +19,23 @@
  */
 import type { DependencyScope, SourceScan } from '../../types.js';
 import type { PackageCollector } from '../../util/package-asset.js';
-import { isVendoredPath } from '../../util/vendored-paths.js';
 import type { SourceScanContext, SourceScanner } from '../types.js';
 import { scanPipfile, scanPipfileLock } from './pipfile.js';
 import { scanPoetryLock } from './poetry-lock.js';
 import { scanPyproject } from './pyproject.js';
 import { addRequirementLine, scanRequirementsFile } from './requirements-file.js';
+import { claims, manifestKind, MAX_BYTES } from './claims.js';
 import { scanUvLock } from './uv-lock.js';
 
 export { parseRequirementLine, parseRequirement, exactVersion } from './requirement.js';
 export type { Requirement, RequirementLine } from './requirement.js';
 export { logicalLines } from './requirements-file.js';
 export { fileScope } from './scope.js';
+export { claims, manifestKind } from './claims.js';
 // Moved to util/secrets.ts (as stripUrlCredentials); re-exported under its old name for existing importers.
 export { stripUrlCredentials as sanitizeUrl } from '../../util/secrets.js';
 
 const NAME = 'pip';
-/** Lock files of large projects reach tens of MB. */
-const MAX_BYTES = 64 * 1024 * 1024;
-
-type Kind = 'requirements' | 'pyproject' | 'poetry-lock' | 'uv-lock' | 'pipfile' | 'pipfile-lock';
-
-const EXACT: Readonly<Record<string, Kind>> = {
-  'pyproject.toml': 'pyproject',
-  'poetry.lock': 'poetry-lock',
-  'uv.lock': 'uv-lock',
-  pipfile: 'pipfile',
-  'pipfile.lock': 'pipfile-lock',
-};
-
-/** Which manifest a path is, or undefined when the scanner does not want it. */
-export function manifestKind(path: string): Kind | undefined {
-  if (typeof path !== 'string' || isVendoredPath(path)) return undefined;
-  const parts = path.split('/');
-  const base = (parts[parts.length - 1] ?? '').toLowerCase();
-  const exact = EXACT[base];
-  if (exact !== undefined) return exact;
-  if (!/\.(txt|in)$/.test(base)) return undefined;
-  const parent = (parts[parts.length - 2] ?? '').toLowerCase();
-  if (
-    /^requirements/.test(base) ||
-    /[-_.]requirements\.(txt|in)$/.test(base) ||
-    /^constraints.*\.txt$/.test(base) ||
-    parent === 'requirements'
-  ) {
-    return 'requirements';
-  }
-  return undefined;
-}
-
-export function claims(path: string): boolean {
-  return manifestKind(path) !== undefined;
-}
 
 /**
  * A pip requirement line inside another manifest (a conda environment's

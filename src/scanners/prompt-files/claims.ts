@@ -40,3 +40,7 @@ export function templateFormat(path: string): 'jinja' | 'mustache' | 'handlebars
   if (base.endsWith('.hbs')) return 'handlebars';
   return 'text';
 }
+
+export function claims(path: string): boolean {
+  return promptKind(path) !== undefined;
+}

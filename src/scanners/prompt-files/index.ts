@@ -22,20 +22,20 @@ import type { Asset, Issue, Relationship, SourceScan } from '../../types.js';
 import { looksLikeSecretValue } from '../../util/secrets.js';
 import type { SourceScanContext, SourceScanner } from '../types.js';
 import { classifyModelValue, modelRefAsset } from '../config-refs/index.js';
-import { promptKind, type PromptKind } from './claims.js';
+import { claims, promptKind, type PromptKind } from './claims.js';
 import { readDotprompt, readPrompty } from './front-matter-formats.js';
 import { readChatTemplate, readLangchain, readPromptYaml, readTemplate, type PromptRead } from './read.js';
 
 export { jinjaVariables } from './jinja.js';
 export { handlebarsVariables, mustacheVariables } from './handlebars.js';
 export { fstringVariables, semanticKernelVariables, textVariables } from './simple-vars.js';
-export { promptKind } from './claims.js';
+export { claims, promptKind } from './claims.js';
 
 const SCANNER = 'prompt-files';
 
 export const scanner: SourceScanner = {
   name: SCANNER,
-  claims: (path) => promptKind(path) !== undefined,
+  claims,
   scan: scanPromptFile,
 };
 
