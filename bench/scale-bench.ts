@@ -102,7 +102,7 @@ async function run(b: Bench): Promise<void> {
   await cdxgenRows(b, [['(a)', a?.dir, bestA], ['(b)', bw?.dir, bestB], ['(c)', c?.dir, runs.get(mid)?.cold]]);
 
   const out: string[] = [];
-  out.push(`mlbom scale benchmark: node ${process.version}, ${cfg.jobs} CPUs, ${platform()}; best of ${cfg.reps}${cfg.scale !== 1 ? `; sizes × ${cfg.scale}` : ''}; page cache warm for mlbom and the reference alike`);
+  out.push(`mlbom scale benchmark: node ${process.version}, ${cfg.jobs} CPUs, ${platform()}; best of ${cfg.reps}${b.closeReps !== cfg.reps ? ` (${b.closeReps} for (a), (b) and the TTY pair)` : ''}${cfg.scale !== 1 ? `; sizes × ${cfg.scale}` : ''}; page cache warm for mlbom and the reference alike`);
   out.push('');
   const load = Math.max(loadAtStart, loadavg()[0] ?? 0);
   if (load > cfg.jobs / 2) out.push(`NOTE: the machine was busy (1-minute load average up to ${load.toFixed(1)} on ${cfg.jobs} CPUs); wall times are noisy; the CPU seconds in the scaling table less so.`, '');
