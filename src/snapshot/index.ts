@@ -117,7 +117,9 @@ export async function loadSnapshot(cacheDir: string, scope: SnapshotScope): Prom
     if (lines.length < 6) return undefined;
     head = JSON.parse(lines[0] as string) as SnapshotHeader;
     // The build id (about 12 ms of stats in a fresh process) only once there is a snapshot: a cold scan's walk starts sooner.
-    if (head?.format !== FORMAT || head.scope !== where.scope || head.build !== buildId() || buildId() === undefined || !Number.isSafeInteger(head.entries) || !Number.isSafeInteger(head.files)) return undefined;
+    // None when run from the sources: then no snapshot is ours.
+    const build = buildId();
+    if (build === undefined || head?.format !== FORMAT || head.scope !== where.scope || head.build !== build || !Number.isSafeInteger(head.entries) || !Number.isSafeInteger(head.files)) return undefined;
     inventory = JSON.parse(lines[1] as string) as Inventory;
     list = { root: scope.absRoot, dirsJson: lines[2] as string, groupsJson: lines[3] as string };
     links = JSON.parse(lines[4] as string) as unknown[];
