@@ -9,10 +9,12 @@
  * from the cache, and on two cores that time is taken from the hash workers.
  *
  * V8 refuses a cache made by another V8 version or under other V8 flags
- * (`cachedDataRejected`); the file then compiles from source as usual. V8
- * checks only the source's length, not its content, so the cache file
- * starts with the SHA-256 of the source it was made from: a cache for other
- * source of the same length is never offered to V8.
+ * (`cachedDataRejected`); the file then compiles from source as usual. But
+ * V8 checks only the source's length, not its content, and in a release
+ * build it does not checksum the cache either: a few flipped bytes in it
+ * ended the process with a V8 fatal error. So the cache file starts with
+ * the SHA-256 of the source it was made from and of the cache data, and V8
+ * is offered only a cache whose both digests match.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -20,11 +22,13 @@ import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { Script } from 'node:vm';
 
-/** What became of a file's code cache: used, refused by V8, not there, or made from other source. */
-export type CodeCacheState = 'accepted' | 'rejected' | 'absent' | 'stale';
+/** What became of a file's code cache: used, refused by V8, not there, made from other source, or not whole. */
+export type CodeCacheState = 'accepted' | 'rejected' | 'absent' | 'stale' | 'damaged';
 
-const MAGIC = Buffer.from('MLBV8C01');
+/** `MLBV8C02`, the source's SHA-256, the data's SHA-256, then V8's data. */
+const MAGIC = Buffer.from('MLBV8C02');
 const DIGEST_BYTES = 32;
+const HEADER_BYTES = MAGIC.length + 2 * DIGEST_BYTES;
 
 export interface CachedModule {
   readonly exports: unknown;
@@ -41,14 +45,14 @@ export function codeCachePath(file: string): string {
  */
 export function requireWithCodeCache(file: string): CachedModule {
   const source = readFileSync(file, 'utf8');
-  const digest = sha256(source);
   let data: Buffer | undefined;
   let cache: CodeCacheState = 'absent';
   try {
     const raw = readFileSync(codeCachePath(file));
-    const ours = raw.length > MAGIC.length + DIGEST_BYTES && raw.subarray(0, MAGIC.length).equals(MAGIC);
-    if (ours && raw.subarray(MAGIC.length, MAGIC.length + DIGEST_BYTES).equals(digest)) data = raw.subarray(MAGIC.length + DIGEST_BYTES);
-    else cache = 'stale';
+    const body = raw.subarray(HEADER_BYTES);
+    if (raw.length <= HEADER_BYTES || !raw.subarray(0, MAGIC.length).equals(MAGIC) || !raw.subarray(MAGIC.length + DIGEST_BYTES, HEADER_BYTES).equals(sha256(body))) cache = 'damaged';
+    else if (!raw.subarray(MAGIC.length, MAGIC.length + DIGEST_BYTES).equals(sha256(source))) cache = 'stale';
+    else data = body;
   } catch {
     // No cache (a build without one, or a plain tsc build): compile from source.
   }
@@ -68,7 +72,7 @@ export function writeCodeCache(file: string, exercise: (exports: unknown) => voi
   const { script, run } = compile(file, source, undefined);
   exercise(run());
   const data = script.createCachedData();
-  writeFileSync(codeCachePath(file), Buffer.concat([MAGIC, sha256(source), data]));
+  writeFileSync(codeCachePath(file), Buffer.concat([MAGIC, sha256(source), sha256(data), data]));
   return data.length;
 }
 
@@ -84,6 +88,6 @@ function compile(file: string, source: string, cachedData: Buffer | undefined): 
   return { script, run };
 }
 
-function sha256(text: string): Buffer {
-  return createHash('sha256').update(text).digest();
+function sha256(content: string | Buffer): Buffer {
+  return createHash('sha256').update(content).digest();
 }

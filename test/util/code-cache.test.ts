@@ -68,7 +68,7 @@ module.exports = { double: double(21), file: __filename, dir: __dirname, early: 
       writeFileSync(file, 'module.exports = { answer: 2 };\n');
       assert.deepEqual(loadInChild(file), { exports: { answer: 2 }, cache: 'stale' });
       // Why the digest: V8 compares only the source's length, and would run the old code.
-      const v8Data = cache.subarray(8 + 32);
+      const v8Data = cache.subarray(8 + 2 * 32);
       const probe = `const vm = require('node:vm');
 const s = new vm.Script(${JSON.stringify(`(function (exports, require, module, __filename, __dirname) {module.exports = { answer: 2 };\n\n})`)}, { cachedData: Buffer.from(${JSON.stringify(v8Data.toString('base64'))}, 'base64') });
 const m = { exports: {} }; s.runInThisContext()(m.exports, require, m, '', '');
@@ -79,12 +79,27 @@ process.stdout.write(JSON.stringify({ rejected: s.cachedDataRejected, answer: m.
     });
   });
 
+  it('never offers V8 a damaged cache: flipped bytes in its data once ended the process with a V8 fatal error', async () => {
+    await withTempDir(async (dir) => {
+      const file = join(dir, 'big.cjs');
+      writeFileSync(file, `${Array.from({ length: 200 }, (_, i) => `function f${i}(x) { return x * ${i} + ${i}; }`).join('\n')}\nmodule.exports = { sum: f7(1) + f199(1) };\n`);
+      writeInChild(file, 'm.sum;');
+      const whole = readFileSync(codeCachePath(file));
+      const flipped = Buffer.from(whole);
+      for (let i = 8 + 2 * 32 + 100; i < flipped.length; i += 97) flipped[i] = (flipped[i] as number) ^ 0x5a;
+      for (const [name, bytes] of [['flipped', flipped], ['truncated', whole.subarray(0, whole.length - 100)], ['header only', whole.subarray(0, 8 + 2 * 32)]] as const) {
+        writeFileSync(codeCachePath(file), bytes);
+        assert.deepEqual(loadInChild(file), { exports: { sum: (1 * 7 + 7) + (1 * 199 + 199) }, cache: 'damaged' }, name);
+      }
+    });
+  });
+
   it('ignores a cache file that is not one of ours, and passes on what the module throws', async () => {
     await withTempDir(async (dir) => {
       const file = join(dir, 'x.cjs');
       writeFileSync(file, 'module.exports = 7;\n');
       writeFileSync(codeCachePath(file), 'garbage');
-      assert.deepEqual(requireWithCodeCache(file), { exports: 7, cache: 'stale' });
+      assert.deepEqual(requireWithCodeCache(file), { exports: 7, cache: 'damaged' });
       const bad = join(dir, 'bad.cjs');
       writeFileSync(bad, "throw new Error('boom at load');\n");
       assert.throws(() => requireWithCodeCache(bad), /boom at load/);

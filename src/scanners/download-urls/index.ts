@@ -54,7 +54,6 @@ export { classifyUrl, extInfo } from './classify.js';
 export { SCANNER } from './sink.js';
 export { claims, fileKind, MAX_BYTES } from './claims.js';
 
-
 export function scanDownloads(text: string, ctx: SourceScanContext): SourceScan {
   const sink = new DownloadSink(ctx.path);
   const kind = fileKind(ctx.path);
